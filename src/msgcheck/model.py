@@ -1,0 +1,350 @@
+"""The core types every stage passes on: frozen dataclasses, created by code, never by people."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Literal
+
+Scope = Literal[
+    "title", "heading", "body", "bullet", "notes", "table", "meta", "button", "link", "quote"
+]
+"""Where in the markup a block sits (Vale scopes rules the same way)."""
+
+Style = Literal["pain", "feature", "neutral"]
+STYLES: tuple[Style, ...] = ("pain", "feature", "neutral")
+
+Status = Literal["aligned", "drift", "off_platform", "not_a_claim"]
+
+
+class Severity(str, Enum):
+    """How much a finding matters; ordered so that `--fail-on` can compare."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    SUGGESTION = "suggestion"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe."""
+        return {"error": 3, "warning": 2, "suggestion": 1}[self.value]
+
+
+def normalise_text(text: str) -> str:
+    """NFKC, straight quotes, collapsed whitespace: the form used for cache keys and fingerprints."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+    text = text.replace("\u201d", '"')
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in an input that a person can open."""
+
+    source: str
+    """File path as given, a URL, or `<stdin>`."""
+    line: int | None = None
+    """1-based line in text formats; the paragraph number inside a shape in decks."""
+    column: int | None = None
+    """1-based column in text formats."""
+    slide: int | None = None
+    """1-based slide number in decks."""
+    element: str | None = None
+    """Shape name in decks (`Title 1`, `Group 3/TextBox 2`), or `notes`."""
+
+    def __str__(self) -> str:
+        if self.slide is not None:
+            out = f"{self.source}:slide {self.slide}"
+            if self.element:
+                out += f":{self.element}"
+            if self.line is not None:
+                out += f" (paragraph {self.line})"
+            return out
+        out = self.source
+        if self.line is not None:
+            out += f":{self.line}"
+            if self.column is not None:
+                out += f":{self.column}"
+        elif self.element:
+            out += f"#{self.element}"
+        return out
+
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        """Document order: source, slide, line, column, element."""
+        return (
+            self.source,
+            self.slide or 0,
+            self.line or 0,
+            self.column or 0,
+            self.element or "",
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form, omitting empty fields."""
+        out: dict[str, Any] = {"source": self.source}
+        for name in ("line", "column", "slide", "element"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Maps an offset in a block's text back to a line and column of the source."""
+
+    offset: int
+    """Offset in the block text where this source line starts."""
+    line: int
+    """1-based source line."""
+    column: int
+    """1-based source column of that offset."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A run of text from one place of a document (a bullet, a heading, a table cell...)."""
+
+    text: str
+    """The visible text, whitespace collapsed."""
+    location: Location
+    """Where the block starts."""
+    scope: Scope
+    """What kind of markup held it."""
+    anchors: tuple[Anchor, ...] = ()
+    """Line/column anchors for text formats, so a sentence inside the block can be located."""
+    ignore: frozenset[str] = frozenset()
+    """Check-id prefixes suppressed for this block by inline comments (`*` for all)."""
+
+    def locate(self, offset: int) -> Location:
+        """The location of the character at `offset` of the block text."""
+        if not self.anchors:
+            return self.location
+        best = self.anchors[0]
+        for anchor in self.anchors:
+            if anchor.offset <= offset:
+                best = anchor
+            else:
+                break
+        loc = self.location
+        return Location(
+            source=loc.source,
+            line=best.line,
+            column=best.column + max(0, offset - best.offset),
+            slide=loc.slide,
+            element=loc.element,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One input asset after ingestion."""
+
+    source: str
+    """File path, URL or `<stdin>`."""
+    kind: str
+    """Reader that produced it: pptx, markdown, html, text, docx."""
+    blocks: tuple[Block, ...]
+    """Text blocks in reading order."""
+    title: str | None = None
+    """The document's title where the format has one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One sentence, bullet or headline: the unit every check judges."""
+
+    text: str
+    """The claim text."""
+    location: Location
+    """Where it starts."""
+    scope: Scope
+    """Scope of the block it came from."""
+    document: str
+    """Source of the document it belongs to."""
+    index: int = 0
+    """Position of the claim in its document (0-based reading order)."""
+    not_a_claim: str | None = None
+    """Why segmentation judged this fragment not a claim (cta, navigation, number, legal...)."""
+    ignore: frozenset[str] = frozenset()
+    """Check-id prefixes suppressed here by inline comments."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem a check found, at one place."""
+
+    check: str
+    """Dotted check id, e.g. `alignment.off-platform`."""
+    severity: Severity
+    """How much it matters."""
+    message: str
+    """One sentence for the person fixing it."""
+    location: Location
+    """Where; a check that cannot point at a place emits nothing."""
+    claim: str | None = None
+    """The claim text the finding is about, when it is about one claim."""
+    evidence: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    """Numbers behind the judgement (rounded): nearest pillar, score, margin..."""
+    suggestion: str | None = None
+    """The approved wording to use instead, when there is one."""
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across runs: check, source and normalised claim (not line numbers)."""
+        subject = normalise_text(self.claim or self.message).lower()
+        raw = "\x1f".join((self.check, self.location.source, subject))
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+    def sort_key(self) -> tuple[Any, ...]:
+        """Findings sort by place, then check id, then message."""
+        return (*self.location.sort_key(), self.check, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form used by every machine format."""
+        out: dict[str, Any] = {
+            "check": self.check,
+            "severity": self.severity.value,
+            "message": self.message,
+            "location": self.location.to_dict(),
+            "display_location": str(self.location),
+            "fingerprint": self.fingerprint,
+        }
+        if self.claim is not None:
+            out["claim"] = self.claim
+        if self.evidence:
+            out["evidence"] = dict(sorted(self.evidence.items()))
+        if self.suggestion is not None:
+            out["suggestion"] = self.suggestion
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimResult:
+    """The analysis of one claim: style, nearest pillar and status."""
+
+    claim: Claim
+    """The claim analysed."""
+    status: Status
+    """aligned | drift | off_platform | not_a_claim."""
+    style: Style
+    """pain | feature | neutral."""
+    style_scores: dict[str, float] = field(compare=False, hash=False)
+    """Probability per style, rounded."""
+    pillar: str | None = None
+    """Nearest pillar id, or None when off-platform or not a claim."""
+    similarity: float = 0.0
+    """Best similarity with the platform (pillar texts and value proposition)."""
+    margin: float = 0.0
+    """Best pillar score minus the runner-up pillar's."""
+    nearest_text: str | None = None
+    """The approved platform text closest to the claim."""
+    nearest_kind: str | None = None
+    """Which field that text came from: key_message, pain, proof_point, feature, value_proposition."""
+    value_prop_similarity: float = 0.0
+    """Similarity with the closest value-proposition phrasing."""
+    suggestion: str | None = None
+    """The approved key message to point a writer at, for the nearest pillar."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form, as `classify` and the JSON report print it."""
+        return {
+            "text": self.claim.text,
+            "location": self.claim.location.to_dict(),
+            "scope": self.claim.scope,
+            "status": self.status,
+            "style": self.style,
+            "style_scores": self.style_scores,
+            "pillar": self.pillar,
+            "similarity": self.similarity,
+            "margin": self.margin,
+            "nearest_text": self.nearest_text,
+            "nearest_kind": self.nearest_kind,
+            "value_prop_similarity": self.value_prop_similarity,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    """Per-asset figures for reports."""
+
+    source: str
+    """The asset."""
+    kind: str
+    """Reader used, or `unreadable`."""
+    claims: int
+    """Claims judged (not counting fragments that are not claims)."""
+    styles: dict[str, int] = field(compare=False, hash=False)
+    """Count of claims per style."""
+    pillars: dict[str, int] = field(compare=False, hash=False)
+    """Count of aligned or drifting claims per nearest pillar."""
+    statuses: dict[str, int] = field(compare=False, hash=False)
+    """Count of claims per status."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form."""
+        return {
+            "source": self.source,
+            "kind": self.kind,
+            "claims": self.claims,
+            "styles": dict(sorted(self.styles.items())),
+            "pillars": dict(sorted(self.pillars.items())),
+            "statuses": dict(sorted(self.statuses.items())),
+        }
+
+
+REPORT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything a run found; the one thing renderers and the history store read."""
+
+    findings: tuple[Finding, ...]
+    """Sorted findings."""
+    documents: tuple[DocumentSummary, ...]
+    """One summary per input asset, sorted by source."""
+    platform_digest: str
+    """Digest of the platform content the run judged against."""
+    company: str
+    """The platform's company name."""
+    tool_version: str
+    """msgcheck version."""
+    created_at: str
+    """ISO-8601 UTC time of the run (injected, so tests can fix it)."""
+    claims: tuple[ClaimResult, ...] = ()
+    """Per-claim results, for the JSON report and cross-asset views."""
+    pillars: tuple[tuple[str, str], ...] = ()
+    """(pillar id, pillar name) in platform order."""
+    extras: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    """Cross-asset sections added by later stages (coverage, shadow messages...)."""
+
+    def counts(self) -> dict[str, int]:
+        """Findings per severity."""
+        out = {s.value: 0 for s in Severity}
+        for finding in self.findings:
+            out[finding.severity.value] += 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The one serialisation every machine format and the history store use."""
+        return {
+            "version": REPORT_VERSION,
+            "tool_version": self.tool_version,
+            "created_at": self.created_at,
+            "platform": {"company": self.company, "digest": self.platform_digest,
+                         "pillars": [{"id": i, "name": n} for i, n in self.pillars]},
+            "summary": {
+                "documents": len(self.documents),
+                "claims": sum(d.claims for d in self.documents),
+                "findings": self.counts(),
+            },
+            "documents": [d.to_dict() for d in self.documents],
+            "findings": [f.to_dict() for f in self.findings],
+            "claims": [c.to_dict() for c in self.claims],
+            **({"cross_asset": self.extras} if self.extras else {}),
+        }

@@ -1,0 +1,113 @@
+"""Markdown and plain-text drafts: blocks with line and column; suppression comments."""
+
+from __future__ import annotations
+
+import pytest
+
+from msgcheck.errors import InputError
+from msgcheck.ingest import discover, markdown, text
+
+DRAFT = """---
+title: Close faster with Ledgerline
+description: A guide for controllers.
+---
+# The month-end problem
+
+Month-end drags on because invoices are keyed by hand.
+Approvers sit on invoices for days.
+
+- Stop paying the same invoice twice
+- Catch **bank-detail** fraud before money leaves
+
+> "We closed in four days." Controller, Harbor Outfitters
+
+<!-- msgcheck: ignore alignment -->
+Seamless [connectors](https://example.com) for every ERP.
+
+```python
+print("not copy")
+```
+
+| Before | After |
+|---|---|
+| 12 days | 4 days |
+"""
+
+
+def _blocks():
+    return markdown.read(DRAFT.encode(), "post.md").blocks
+
+
+def test_scopes_and_front_matter():
+    scopes = {b.text: b.scope for b in _blocks()}
+    assert scopes["Close faster with Ledgerline"] == "title"
+    assert scopes["A guide for controllers."] == "meta"
+    assert scopes["The month-end problem"] == "title"
+    assert scopes["Stop paying the same invoice twice"] == "bullet"
+    assert scopes["Catch bank-detail fraud before money leaves"] == "bullet"
+    assert scopes['"We closed in four days." Controller, Harbor Outfitters'] == "quote"
+    assert scopes["4 days"] == "table"
+    assert not any("print" in t for t in scopes)
+
+
+def test_paragraph_lines_join_and_keep_anchors():
+    para = next(b for b in _blocks() if b.text.startswith("Month-end drags"))
+    assert para.text.endswith("Approvers sit on invoices for days.")
+    assert para.location.line == 7 and para.location.column == 1
+    loc = para.locate(para.text.index("Approvers"))
+    assert (loc.line, loc.column) == (8, 1)
+
+
+def test_bullet_column_points_after_the_marker():
+    b = next(b for b in _blocks() if b.text.startswith("Stop paying"))
+    assert (b.location.line, b.location.column) == (10, 3)
+
+
+def test_ignore_comment_applies_to_the_next_block():
+    blocks = _blocks()
+    seamless = next(b for b in blocks if b.text.startswith("Seamless"))
+    assert seamless.text == "Seamless connectors for every ERP."
+    assert "alignment" in seamless.ignore
+    assert not next(b for b in blocks if b.text == "4 days").ignore
+
+
+def test_off_on_region():
+    doc = markdown.read(b"<!-- msgcheck: off -->\n\nOne.\n\nTwo.\n\n<!-- msgcheck: on -->\n\nThree.\n",
+                        "x.md")
+    assert [(b.text, "*" in b.ignore) for b in doc.blocks] == [
+        ("One.", True), ("Two.", True), ("Three.", False)]
+
+
+def test_plain_text_email():
+    raw = b"Subject: Closing in days, not weeks\n\nHi Dana,\n\nYour team keys every invoice.\n" \
+          b"That costs a week each month.\n\n- Stop paying twice\n- Approve from your phone\n"
+    doc = text.read(raw, "email.txt")
+    assert doc.title == "Closing in days, not weeks"
+    assert [b.scope for b in doc.blocks] == ["title", "body", "body", "bullet", "bullet"]
+    assert doc.blocks[2].location.line == 5
+
+
+def test_legacy_encoding_text_is_decoded():
+    doc = text.read("Caf\u00e9 owners save 3 hours a week.".encode("cp1252"), "cafe.txt")
+    assert doc.blocks[0].text == "Caf\u00e9 owners save 3 hours a week."
+
+
+@pytest.mark.parametrize("data", [b"", b"\n\n", b"ab\x00cd"])
+def test_empty_or_binary_text_is_an_error(data):
+    with pytest.raises(InputError):
+        text.read(data, "x.txt")
+
+
+def test_discover_recurses_sorted_and_reports_missing(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "z.md").write_text("# Z")
+    (tmp_path / "b.txt").write_text("B")
+    (tmp_path / "skip.pdf").write_bytes(b"%PDF")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "x.md").write_text("no")
+    (tmp_path / "empty").mkdir()
+    files, errors = discover([tmp_path, tmp_path / "missing.md"])
+    assert [f.name for f in files] == ["z.md", "b.txt"]
+    assert [e.code for e in errors] == ["E102"]
+    files, errors = discover([tmp_path / "empty"])
+    assert not files and errors[0].code == "E110"
