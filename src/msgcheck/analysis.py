@@ -1,0 +1,281 @@
+"""Analysis: each claim compared with the platform, with bands calibrated on the platform itself.
+
+MiniLM's absolute cosines on marketing paraphrases are low (0.2 to 0.45 for true matches), and how
+low depends on the platform: a platform of short, distinctive pillars scores differently from one
+of long, overlapping ones. So no cosine cut-off is hard-coded. Every platform is calibrated
+against two references computed from the platform's own texts:
+
+* **in-pillar**: each approved text's similarity to the rest of its own pillar (leave one out),
+  i.e. how close a genuine statement of a pillar sits to that pillar;
+* **background**: the similarity of a fixed set of unrelated marketing sentences (bundled, many
+  industries) to the platform, i.e. how high "about something else" scores on this platform.
+
+A claim is `aligned` when its best pillar score reaches the in-pillar band, `off_platform` when it
+is no higher than typical background, and `drift` in between. docs/calibration.md has the details
+and the measured effect.
+
+Brand names (the company and its product names) are masked before similarity: "Acme" in a claim
+and in a value proposition makes MiniLM call them close whatever else they say.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from msgcheck.classify import StyleModel
+from msgcheck.embed import Embedder
+from msgcheck.errors import InputError
+from msgcheck.features import featurize
+from msgcheck.model import Claim, ClaimResult, Document, Status
+from msgcheck.platform import MessagePlatform, PlatformText
+
+# Quantiles of the two reference distributions that place the bands (see docs/calibration.md).
+OFF_QUANTILE = 0.75
+ALIGNED_QUANTILE = 0.25
+RESTATE_QUANTILE = 0.90
+MIN_GAP = 0.04
+ROUND = 3
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The bands for one platform."""
+
+    aligned: float
+    """Best pillar score at or above this is `aligned`."""
+    off: float
+    """Best pillar score below this is `off_platform`."""
+    restate: float = 1.0
+    """Similarity at which a claim restates a text (as close as the closest texts of a pillar)."""
+    in_pillar: dict[str, float] = field(default_factory=dict)
+    """Quantiles of the leave-one-out in-pillar similarities."""
+    background: dict[str, float] = field(default_factory=dict)
+    """Quantiles of the background sentences' best similarities."""
+
+    def status(self, score: float) -> Status:
+        """Band of a best-pillar score."""
+        if score >= self.aligned:
+            return "aligned"
+        if score < self.off:
+            return "off_platform"
+        return "drift"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form for reports."""
+        return {"aligned": self.aligned, "off": self.off, "restate": self.restate,
+                "in_pillar": self.in_pillar,
+                "background": self.background}
+
+
+@dataclass(frozen=True)
+class PlatformIndex:
+    """The platform's texts embedded once, and its calibration."""
+
+    platform: MessagePlatform
+    """The platform."""
+    texts: tuple[PlatformText, ...]
+    """Pillar texts (pillar order), then value-proposition phrasings."""
+    vectors: np.ndarray
+    """One normalised row per text."""
+    pillar_of: np.ndarray
+    """Pillar index per text; -1 for value-proposition phrasings."""
+    retired_vectors: np.ndarray
+    """One row per retired message."""
+    calibration: Calibration
+    """The bands."""
+    brands: re.Pattern[str] | None = None
+    """Brand names masked before similarity."""
+
+    @property
+    def pillar_ids(self) -> tuple[str, ...]:
+        """Pillar ids in platform order."""
+        return tuple(p.id for p in self.platform.pillars)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What checks read: every claim's result, plus the platform index and claim vectors."""
+
+    platform: MessagePlatform
+    """The platform judged against."""
+    index: PlatformIndex
+    """Embedded platform texts and calibration."""
+    documents: tuple[Document, ...]
+    """Documents read."""
+    results: tuple[ClaimResult, ...]
+    """One result per claim, in document order."""
+    vectors: np.ndarray
+    """Claim embeddings for similarity (brands masked), aligned with `results`; zero rows for
+    fragments that are not claims."""
+    errors: tuple[InputError, ...] = ()
+    """Inputs that could not be read."""
+
+
+def brand_pattern(platform: MessagePlatform) -> re.Pattern[str] | None:
+    """Company and product names (and variants), longest first, on word boundaries."""
+    names = {platform.company, *(p.name for p in platform.products),
+             *(v for p in platform.products for v in p.variants)}
+    names = {n.strip() for n in names if n and n.strip()}
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?:'s|\u2019s)?(?![\w-])", re.IGNORECASE)
+
+
+def mask_brands(text: str, pattern: re.Pattern[str] | None) -> str:
+    """The text without brand names (unchanged when nothing else would be left)."""
+    if pattern is None:
+        return text
+    masked = re.sub(r"\s+", " ", pattern.sub(" ", text)).strip(" :,-\u2013\u2014")
+    return masked if re.search(r"[A-Za-z]{2,}", masked) else text
+
+
+def background_sentences() -> list[str]:
+    """The bundled unrelated sentences used to calibrate off-platform."""
+    text = resources.files("msgcheck.data").joinpath("background.txt").read_text("utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _quantiles(values: np.ndarray) -> dict[str, float]:
+    if values.size == 0:
+        return {}
+    return {f"q{int(q * 100):02d}": round(float(np.quantile(values, q)), ROUND)
+            for q in (0.1, 0.25, 0.5, 0.75, 0.9)}
+
+
+def pillar_scores(sims: np.ndarray, pillar_of: np.ndarray, n_pillars: int) -> np.ndarray:
+    """Per pillar, the best similarity over its texts: (claims, pillars)."""
+    out = np.full((sims.shape[0], n_pillars), -1.0, dtype=np.float32)
+    for p in range(n_pillars):
+        cols = np.flatnonzero(pillar_of == p)
+        if cols.size:
+            out[:, p] = sims[:, cols].max(axis=1)
+    return out
+
+
+def calibrate(platform: MessagePlatform, vectors: np.ndarray, pillar_of: np.ndarray,
+              background: np.ndarray) -> Calibration:
+    """Place the aligned / off bands from the platform's own texts and the background set."""
+    n_pillars = len(platform.pillars)
+    pillar_rows = np.flatnonzero(pillar_of >= 0)
+    sims = vectors[pillar_rows] @ vectors[pillar_rows].T
+    np.fill_diagonal(sims, -1.0)
+    owners = pillar_of[pillar_rows]
+    own: list[float] = []
+    for i, p in enumerate(owners):
+        same = np.flatnonzero(owners == p)
+        same = same[same != i]
+        if same.size:
+            own.append(float(sims[i, same].max()))
+    own_arr = np.asarray(own, dtype=np.float32)
+    if background.shape[0]:
+        bg = pillar_scores(background @ vectors.T, pillar_of, n_pillars).max(axis=1)
+    else:
+        bg = np.zeros(0, dtype=np.float32)
+    off = float(np.quantile(bg, OFF_QUANTILE)) if bg.size else 0.2
+    aligned = float(np.quantile(own_arr, ALIGNED_QUANTILE)) if own_arr.size else off + 0.1
+    aligned = max(aligned, off + MIN_GAP)
+    restate = float(np.quantile(own_arr, RESTATE_QUANTILE)) if own_arr.size else 0.8
+    return Calibration(
+        aligned=round(aligned, ROUND),
+        off=round(off, ROUND),
+        restate=round(max(restate, aligned), ROUND),
+        in_pillar=_quantiles(own_arr),
+        background=_quantiles(bg),
+    )
+
+
+def build_index(platform: MessagePlatform, embedder: Embedder) -> PlatformIndex:
+    """Embed the platform's texts (and the background set) and calibrate."""
+    texts: list[PlatformText] = list(platform.pillar_texts) + list(platform.value_proposition)
+    ids = {p.id: i for i, p in enumerate(platform.pillars)}
+    pillar_of = np.asarray([ids[t.pillar] if t.pillar is not None else -1 for t in texts])
+    background = background_sentences()
+    brands = brand_pattern(platform)
+    retired = [mask_brands(r.text, brands) for r in platform.retired_messages]
+    own = [mask_brands(t.text, brands) for t in texts]
+    all_vectors = embedder.encode(own + retired + background)
+    n, r = len(texts), len(retired)
+    vectors = all_vectors[:n]
+    calibration = calibrate(platform, vectors, pillar_of, all_vectors[n + r:])
+    return PlatformIndex(platform, tuple(texts), vectors, pillar_of, all_vectors[n:n + r],
+                         calibration, brands)
+
+
+def analyze(
+    documents: Sequence[Document],
+    claims: Sequence[Claim],
+    index: PlatformIndex,
+    embedder: Embedder,
+    style_model: StyleModel,
+    nlp: Any,
+    errors: Sequence[InputError] = (),
+) -> Analysis:
+    """Embed the claims, label their style, find their nearest pillar and band them."""
+    real = [i for i, c in enumerate(claims) if c.not_a_claim is None]
+    texts = [claims[i].text for i in real]
+    dim = index.vectors.shape[1]
+    vectors = np.zeros((len(claims), dim), dtype=np.float32)
+    # Fragments that are not claims are neutral by the labelling guide; no model needed.
+    probs = np.zeros((len(claims), 3))
+    if texts:
+        # The style model reads the claim as written; similarity reads it without brand names.
+        masked = [mask_brands(t, index.brands) for t in texts]
+        changed = [i for i, (a, b) in enumerate(zip(texts, masked)) if a != b]
+        encoded = embedder.encode(texts + [masked[i] for i in changed])
+        style_vectors = encoded[:len(texts)]
+        similarity_vectors = style_vectors.copy()
+        if changed:
+            similarity_vectors[changed] = encoded[len(texts):]
+        vectors[real] = similarity_vectors
+        lexical = featurize(texts, nlp)
+        probs[real] = style_model.predict_proba(style_vectors, lexical)
+    results = tuple(
+        _result(claim, vectors[i], probs[i], index, style_model)
+        for i, claim in enumerate(claims)
+    )
+    return Analysis(index.platform, index, tuple(documents), results, vectors, tuple(errors))
+
+
+def _result(claim: Claim, vector: np.ndarray, probs: np.ndarray, index: PlatformIndex,
+            style_model: StyleModel) -> ClaimResult:
+    if claim.not_a_claim is not None:
+        return ClaimResult(claim=claim, status="not_a_claim", style="neutral",
+                           style_scores={"pain": 0.0, "feature": 0.0, "neutral": 1.0})
+    scores = {c: round(float(p), ROUND) for c, p in zip(style_model.classes, probs)}
+    style = max(style_model.classes, key=lambda c: (scores[c], -style_model.classes.index(c)))
+    sims = index.vectors @ vector
+    n_pillars = len(index.platform.pillars)
+    per_pillar = pillar_scores(sims[None, :], index.pillar_of, n_pillars)[0]
+    order = np.argsort(-per_pillar, kind="stable")
+    best = int(order[0])
+    best_score = float(per_pillar[best])
+    runner_up = float(per_pillar[order[1]]) if n_pillars > 1 else 0.0
+    vp_rows = np.flatnonzero(index.pillar_of < 0)
+    vp_sim = float(sims[vp_rows].max()) if vp_rows.size else 0.0
+    nearest = int(np.argmax(sims))
+    # Restating the value proposition is on-platform too, whichever pillar is nearest.
+    status = index.calibration.status(max(best_score, vp_sim))
+    pillar = index.platform.pillars[best]
+    key_rows = [i for i, t in enumerate(index.texts)
+                if t.pillar == pillar.id and t.kind == "key_message"]
+    suggestion = index.texts[max(key_rows, key=lambda i: sims[i])].text if key_rows else None
+    return ClaimResult(
+        claim=claim,
+        status=status,
+        style=style,  # type: ignore[arg-type]
+        style_scores=scores,
+        pillar=pillar.id if status != "off_platform" else None,
+        similarity=round(max(best_score, vp_sim), ROUND),
+        margin=round(best_score - runner_up, ROUND),
+        nearest_text=index.texts[nearest].text,
+        nearest_kind=index.texts[nearest].kind,
+        value_prop_similarity=round(vp_sim, ROUND),
+        suggestion=suggestion,
+    )

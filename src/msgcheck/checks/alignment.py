@@ -1,0 +1,82 @@
+"""Alignment: does a claim sing from the platform?
+
+`alignment.off-platform` catches promises and capabilities that no pillar backs: a rep's own
+positioning, a benefit the company never approved. `alignment.drift` catches claims that are
+about a pillar but have wandered from its approved meaning, and points at the approved message.
+Both read the calibrated bands of `analysis.py`. Neutral claims (company facts, context) are not
+flagged: a "founded in 2012" line supports no pillar, and saying so helps nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from msgcheck.checks import Check, CheckOptions, Example, make_finding
+from msgcheck.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from msgcheck.analysis import Analysis
+
+# Speaker notes are instructions to the presenter, and meta tags are not read by buyers as claims.
+JUDGED_SCOPES = {"title", "heading", "body", "bullet", "table", "quote", "button", "link"}
+
+
+def off_platform(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
+    """Claims whose best pillar score is in the off-platform band."""
+    cal = analysis.index.calibration
+    for r in analysis.results:
+        if r.status != "off_platform" or r.style == "neutral" or r.claim.scope not in JUDGED_SCOPES:
+            continue
+        yield make_finding(
+            OFF_PLATFORM, options,
+            f"no pillar backs this claim (best match {r.similarity:.2f}, below the platform's "
+            f"off-platform band {cal.off:.2f})",
+            r.claim.location,
+            claim=r.claim.text,
+            evidence={"similarity": r.similarity, "band_off": cal.off,
+                      "nearest_text": r.nearest_text},
+            suggestion=r.nearest_text if r.nearest_kind == "key_message" else None,
+        )
+
+
+def drift(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
+    """Claims near a pillar but below its aligned band."""
+    cal = analysis.index.calibration
+    names = {p.id: p.name for p in analysis.platform.pillars}
+    for r in analysis.results:
+        if r.status != "drift" or r.style == "neutral" or r.claim.scope not in JUDGED_SCOPES:
+            continue
+        yield make_finding(
+            DRIFT, options,
+            f"drifts from pillar '{names.get(r.pillar or '', r.pillar)}' (similarity "
+            f"{r.similarity:.2f}, aligned from {cal.aligned:.2f})",
+            r.claim.location,
+            claim=r.claim.text,
+            evidence={"pillar": r.pillar, "similarity": r.similarity, "margin": r.margin,
+                      "band_aligned": cal.aligned},
+            suggestion=r.suggestion,
+        )
+
+
+OFF_PLATFORM = Check(
+    "alignment.off-platform", off_platform, Severity.WARNING,
+    "A promise or capability that no pillar of the platform supports.",
+    (
+        Example("Book meeting rooms and manage office visitors from one app.", True),
+        Example("Stop paying the same invoice twice.", False),
+        Example("Hand your auditors the full approval history in minutes.", False),
+        Example("Ledgerline was founded in Leeds in 2016.", False),
+    ),
+)
+DRIFT = Check(
+    "alignment.drift", drift, Severity.SUGGESTION,
+    "A claim about a pillar that has drifted from the approved meaning.",
+    (
+        Example("Get more done with less.", True),
+        Example("Close the month in days, not weeks.", False),
+        Example("Book meeting rooms and manage office visitors from one app.", False),
+    ),
+)
+
+CHECKS: tuple[Check, ...] = (OFF_PLATFORM, DRIFT)

@@ -1,0 +1,113 @@
+"""Terminology: words the platform rules on, matched exactly where they stand.
+
+`terminology.avoid` flags avoided terms (case-insensitive, on word boundaries) with the platform's
+reason and replacement. `terminology.product-name` flags variants of a canonical product name,
+matched exactly as written, because case is often the error ("LedgerLine" for "Ledgerline").
+`terminology.competitor` flags competitor names in customer-facing copy. These are lexical on
+purpose: a name is right or wrong to the letter. Each finding points at the column of the match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from msgcheck.checks import Check, CheckOptions, Example, make_finding
+from msgcheck.model import Finding, Location, Severity
+
+if TYPE_CHECKING:
+    from msgcheck.analysis import Analysis
+
+
+@lru_cache(maxsize=1024)
+def term_pattern(term: str, ignore_case: bool) -> re.Pattern[str]:
+    """A pattern matching `term` on word boundaries (terms may start or end with punctuation)."""
+    escaped = re.escape(term.strip())
+    escaped = re.sub(r"(\\ )+", r"[\\s\\-]+", escaped) if ignore_case else escaped
+    return re.compile(rf"(?<![\w-]){escaped}(?![\w-])", re.IGNORECASE if ignore_case else 0)
+
+
+def _at(location: Location, offset: int) -> Location:
+    if location.column is None:
+        return location
+    return Location(location.source, location.line, location.column + offset, location.slide,
+                    location.element)
+
+
+def avoid(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
+    """Avoided terms."""
+    for r in analysis.results:
+        for term in analysis.platform.avoid:
+            for m in term_pattern(term.term, True).finditer(r.claim.text):
+                reason = f": {term.reason}" if term.reason else ""
+                yield make_finding(
+                    AVOID, options, f"avoid '{m.group(0)}'{reason}",
+                    _at(r.claim.location, m.start()),
+                    claim=r.claim.text, evidence={"term": term.term},
+                    suggestion=term.use_instead,
+                )
+
+
+def product_name(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
+    """Product-name variants, matched exactly as written."""
+    for r in analysis.results:
+        for product in analysis.platform.products:
+            for variant in product.variants:
+                for m in term_pattern(variant, False).finditer(r.claim.text):
+                    yield make_finding(
+                        PRODUCT_NAME, options,
+                        f"'{m.group(0)}' is not the product name; write '{product.name}'",
+                        _at(r.claim.location, m.start()),
+                        claim=r.claim.text, evidence={"variant": variant},
+                        suggestion=product.name,
+                    )
+
+
+def competitor(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
+    """Competitor names; a lower-case common word ('heap') is not the competitor ('Heap')."""
+    for r in analysis.results:
+        for name in analysis.platform.competitors:
+            for m in term_pattern(name, True).finditer(r.claim.text):
+                found = m.group(0)
+                if name[:1].isupper() and not found[:1].isupper():
+                    continue
+                yield make_finding(
+                    COMPETITOR, options,
+                    f"mentions competitor '{found}'; compare on the buyer's outcome, not by name",
+                    _at(r.claim.location, m.start()),
+                    claim=r.claim.text, evidence={"competitor": name},
+                )
+
+
+AVOID = Check(
+    "terminology.avoid", avoid, Severity.WARNING,
+    "A word or phrase the platform says to avoid.",
+    (
+        Example("Best-in-class invoice capture for finance teams.", True),
+        Example("A seamless connection to your ERP.", True),
+        Example("Pre-built connectors for NetSuite and Sage Intacct.", False),
+        Example("Seamlessness is not a word we use.", False),
+    ),
+)
+PRODUCT_NAME = Check(
+    "terminology.product-name", product_name, Severity.WARNING,
+    "A variant spelling of a canonical product name.",
+    (
+        Example("Meet LedgerLine Match, the matching engine.", True),
+        Example("LL Capture reads every invoice.", True),
+        Example("Ledgerline Match checks every invoice against its PO.", False),
+    ),
+)
+COMPETITOR = Check(
+    "terminology.competitor", competitor, Severity.WARNING,
+    "A competitor named in customer-facing copy.",
+    (
+        Example("Teams switching from Billquay go live in two weeks.", True),
+        Example("Unlike PayNimbus, every payment run is verified.", True),
+        Example("Every payment run verifies supplier bank details.", False),
+    ),
+)
+
+CHECKS: tuple[Check, ...] = (AVOID, PRODUCT_NAME, COMPETITOR)

@@ -1,0 +1,199 @@
+"""The only place the stages are wired: ingest -> segment -> analyze -> checks -> report.
+
+`Engine` holds what is expensive to build (the spaCy pipeline, the embedding model with its cache,
+the style model, the embedded and calibrated platform) so that a long-lived process (tests, a
+daemon, a crawl) builds them once. Every function here is otherwise pure: inputs in, Report out.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from msgcheck import __version__
+from msgcheck.analysis import Analysis, PlatformIndex, analyze, build_index
+from msgcheck.checks import CheckOptions, run_checks
+from msgcheck.classify import StyleModel, load_style_model
+from msgcheck.embed import CachedEmbedder, EmbeddingCache, Embedder, default_embedder
+from msgcheck.errors import InputError
+from msgcheck.ingest import discover, read_bytes, read_path, reader_for
+from msgcheck.ingest import text as text_reader
+from msgcheck.model import (
+    Block,
+    ClaimResult,
+    Document,
+    DocumentSummary,
+    Finding,
+    Location,
+    Report,
+    Severity,
+)
+from msgcheck.platform import MessagePlatform
+from msgcheck.segment import load_nlp, segment
+
+UNREADABLE = "io.unreadable"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs besides its inputs and platform."""
+
+    options: CheckOptions = field(default_factory=CheckOptions)
+    """Check selection, severities and thresholds."""
+    style_model: str | None = None
+    """Path of a team-trained style model; None for the bundled one."""
+    cache_dir: Path | None = None
+    """Folder of the embedding cache; None disables it."""
+    created_at: str | None = None
+    """Fixed report time (tests, golden files); None means now."""
+
+
+@dataclass
+class Engine:
+    """Loaded models and the platform index, reused across runs in one process."""
+
+    platform: MessagePlatform
+    settings: Settings = field(default_factory=Settings)
+    embedder: Embedder | None = None
+    nlp: Any = None
+    style_model: StyleModel | None = None
+    _index: PlatformIndex | None = None
+
+    def __post_init__(self) -> None:
+        if self.embedder is None:
+            cache = None
+            if self.settings.cache_dir is not None:
+                cache = EmbeddingCache(self.settings.cache_dir / "embeddings.sqlite")
+            self.embedder = CachedEmbedder(default_embedder(), cache)
+        if self.style_model is None:
+            self.style_model = load_style_model(self.settings.style_model)
+
+    def get_nlp(self) -> Any:
+        """The spaCy pipeline (loaded on first use)."""
+        if self.nlp is None:
+            self.nlp = load_nlp()
+        return self.nlp
+
+    @property
+    def index(self) -> PlatformIndex:
+        """The embedded, calibrated platform (built on first use)."""
+        if self._index is None:
+            assert self.embedder is not None
+            self._index = build_index(self.platform, self.embedder)
+        return self._index
+
+    def analyze(self, documents: Sequence[Document],
+                errors: Sequence[InputError] = ()) -> Analysis:
+        """Segment and analyse documents."""
+        assert self.embedder is not None and self.style_model is not None
+        nlp = self.get_nlp()
+        claims = segment(documents, nlp)
+        return analyze(documents, claims, self.index, self.embedder, self.style_model, nlp,
+                       errors)
+
+    def report(self, analysis: Analysis) -> Report:
+        """Run the checks and build the report."""
+        findings = run_checks(analysis, self.settings.options)
+        findings.extend(unreadable_findings(analysis.errors, self.settings.options))
+        findings.sort(key=Finding.sort_key)
+        return build_report(analysis, findings, self.settings)
+
+    def run(self, paths: Sequence[str | Path], stdin: tuple[str, bytes] | None = None) -> Report:
+        """Read the inputs (folders recursed), analyse and check them."""
+        documents, errors = read_inputs(paths, stdin)
+        return self.report(self.analyze(documents, errors))
+
+    def classify(self, lines: Sequence[str], source: str = "<stdin>") -> list[tuple[ClaimResult, list[Finding]]]:
+        """One claim per line, as `msgcheck classify` prints them (input order kept)."""
+        blocks = tuple(
+            Block(line.strip(), Location(source, n, 1), "body")
+            for n, line in enumerate(lines, start=1) if line.strip()
+        )
+        doc = Document(source, "lines", blocks)
+        assert self.embedder is not None and self.style_model is not None
+        from msgcheck.segment import fragment_kind
+        from msgcheck.model import Claim
+
+        claims = [
+            Claim(b.text, b.location, b.scope, source, i, fragment_kind(b.text, b.scope))
+            for i, b in enumerate(blocks)
+        ]
+        nlp = self.get_nlp()
+        analysis = analyze([doc], claims, self.index, self.embedder, self.style_model, nlp)
+        options = self.settings.options
+        per_claim = CheckOptions(
+            select=options.select,
+            ignore=(*options.ignore, "framing.asset-ratio"),
+            severity=options.severity,
+            feature_run=10**9,
+        )
+        findings = run_checks(analysis, per_claim)
+        by_line: dict[int | None, list[Finding]] = {}
+        for f in findings:
+            by_line.setdefault(f.location.line, []).append(f)
+        return [(r, by_line.get(r.claim.location.line, [])) for r in analysis.results]
+
+
+def read_inputs(paths: Sequence[str | Path],
+                stdin: tuple[str, bytes] | None = None) -> tuple[list[Document], list[InputError]]:
+    """Read every input; an unreadable one becomes an error and the others are still read."""
+    files, errors = discover(paths)
+    documents: list[Document] = []
+    for path in files:
+        try:
+            documents.append(read_path(path))
+        except InputError as exc:
+            errors.append(exc)
+    if stdin is not None:
+        name, data = stdin
+        reader = reader_for(name) or text_reader.read
+        try:
+            documents.append(read_bytes(data, name, reader))
+        except InputError as exc:
+            errors.append(exc)
+    return documents, errors
+
+
+def unreadable_findings(errors: Sequence[InputError], options: CheckOptions) -> list[Finding]:
+    """One `io.unreadable` finding per input that could not be read."""
+    severity = options.severity.get(UNREADABLE, Severity.ERROR)
+    return [
+        Finding(UNREADABLE, severity, f"[{e.code}] {e.message}", Location(e.path or "<input>"))
+        for e in errors
+    ]
+
+
+def build_report(analysis: Analysis, findings: Sequence[Finding], settings: Settings) -> Report:
+    """Summaries per document plus the sorted findings."""
+    summaries: list[DocumentSummary] = []
+    by_doc: dict[str, list[ClaimResult]] = {}
+    for r in analysis.results:
+        by_doc.setdefault(r.claim.document, []).append(r)
+    for doc in analysis.documents:
+        results = [r for r in by_doc.get(doc.source, []) if r.status != "not_a_claim"]
+        summaries.append(DocumentSummary(
+            source=doc.source,
+            kind=doc.kind,
+            claims=len(results),
+            styles=dict(Counter(r.style for r in results)),
+            pillars=dict(Counter(r.pillar for r in results if r.pillar)),
+            statuses=dict(Counter(r.status for r in by_doc.get(doc.source, []))),
+        ))
+    for err in analysis.errors:
+        summaries.append(DocumentSummary(err.path or "<input>", "unreadable", 0, {}, {}, {}))
+    created = settings.created_at or _dt.datetime.now(_dt.timezone.utc).replace(
+        microsecond=0).isoformat().replace("+00:00", "Z")
+    return Report(
+        findings=tuple(findings),
+        documents=tuple(sorted(summaries, key=lambda d: d.source)),
+        platform_digest=analysis.platform.digest,
+        company=analysis.platform.company,
+        tool_version=__version__,
+        created_at=created,
+        claims=analysis.results,
+        pillars=tuple((p.id, p.name) for p in analysis.platform.pillars),
+    )

@@ -1,0 +1,16 @@
+"""Renderers: one module per output format, each `render(report) -> str`, listed in RENDERERS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from msgcheck.model import Report
+from msgcheck.report import json_format, text
+
+Renderer = Callable[[Report], str]
+
+RENDERERS: dict[str, Renderer] = {
+    "text": text.render,
+    "json": json_format.render,
+}
+"""Renderer per `--format` name."""
