@@ -94,3 +94,14 @@ def test_blank_fallback_pipeline_still_segments():
 def test_reading_verb_with_a_real_object_is_a_claim():
     assert fragment_kind("See how it works", "body") == "cta"
     assert fragment_kind("Watch how customers move through each funnel step", "body") is None
+
+
+@pytest.mark.parametrize("text", ["Senior Platform Engineer, Globex Analytics",
+                                  "\u2014 Dana Ruiz, Head of Finance, Harbor Outfitters",
+                                  "UX Designer, Northwind"])
+def test_attribution_lines_are_not_claims(text):
+    assert fragment_kind(text, "body") == "attribution"
+
+
+def test_sentence_with_a_title_word_is_still_a_claim():
+    assert fragment_kind("Every engineer, from intern to CTO, sees the same dashboard.", "body") is None

@@ -38,7 +38,11 @@ from msgcheck.platform import MessagePlatform, PlatformText
 # Quantiles of the two reference distributions that place the bands (see docs/calibration.md).
 OFF_QUANTILE = 0.75
 ALIGNED_QUANTILE = 0.25
+NEUTRAL_OFF_QUANTILE = 0.50
 RESTATE_QUANTILE = 0.90
+NEUTRAL_OFF_PROBABILITY = 0.5
+# Temperature of the soft maximum that picks the nearest pillar (see docs/calibration.md).
+POOL_TEMPERATURE = 0.03
 MIN_GAP = 0.04
 ROUND = 3
 
@@ -53,22 +57,28 @@ class Calibration:
     """Best pillar score below this is `off_platform`."""
     restate: float = 1.0
     """Similarity at which a claim restates a text (as close as the closest texts of a pillar)."""
+    neutral_off: float = 0.0
+    """A claim the style model reads as neutral (company facts, context) is off-platform below
+    this: the median in-pillar similarity."""
     in_pillar: dict[str, float] = field(default_factory=dict)
     """Quantiles of the leave-one-out in-pillar similarities."""
     background: dict[str, float] = field(default_factory=dict)
     """Quantiles of the background sentences' best similarities."""
 
-    def status(self, score: float) -> Status:
-        """Band of a best-pillar score."""
-        if score >= self.aligned:
-            return "aligned"
+    def status(self, score: float, neutral: float = 0.0) -> Status:
+        """Band of a best score; `neutral` is the style model's probability of neutral."""
         if score < self.off:
             return "off_platform"
+        if neutral >= NEUTRAL_OFF_PROBABILITY and score < self.neutral_off:
+            return "off_platform"
+        if score >= self.aligned:
+            return "aligned"
         return "drift"
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form for reports."""
         return {"aligned": self.aligned, "off": self.off, "restate": self.restate,
+                "neutral_off": self.neutral_off,
                 "in_pillar": self.in_pillar,
                 "background": self.background}
 
@@ -159,6 +169,24 @@ def pillar_scores(sims: np.ndarray, pillar_of: np.ndarray, n_pillars: int) -> np
     return out
 
 
+def pooled_pillar_scores(sims: np.ndarray, pillar_of: np.ndarray, n_pillars: int,
+                         temperature: float = POOL_TEMPERATURE) -> np.ndarray:
+    """Per pillar, a soft maximum over its texts: (claims, pillars).
+
+    Closer to the best match than a mean, but a pillar with two good matches beats one with a
+    single lucky one; this picks the right pillar more often than the plain maximum on the
+    development platforms (docs/calibration.md).
+    """
+    out = np.full((sims.shape[0], n_pillars), -1.0, dtype=np.float64)
+    for p in range(n_pillars):
+        cols = np.flatnonzero(pillar_of == p)
+        if cols.size:
+            block = sims[:, cols].astype(np.float64) / temperature
+            top = block.max(axis=1, keepdims=True)
+            out[:, p] = temperature * (top[:, 0] + np.log(np.exp(block - top).mean(axis=1)))
+    return out
+
+
 def calibrate(platform: MessagePlatform, vectors: np.ndarray, pillar_of: np.ndarray,
               background: np.ndarray) -> Calibration:
     """Place the aligned / off bands from the platform's own texts and the background set."""
@@ -182,10 +210,12 @@ def calibrate(platform: MessagePlatform, vectors: np.ndarray, pillar_of: np.ndar
     aligned = float(np.quantile(own_arr, ALIGNED_QUANTILE)) if own_arr.size else off + 0.1
     aligned = max(aligned, off + MIN_GAP)
     restate = float(np.quantile(own_arr, RESTATE_QUANTILE)) if own_arr.size else 0.8
+    neutral_off = float(np.quantile(own_arr, NEUTRAL_OFF_QUANTILE)) if own_arr.size else aligned
     return Calibration(
         aligned=round(aligned, ROUND),
         off=round(off, ROUND),
         restate=round(max(restate, aligned), ROUND),
+        neutral_off=round(max(neutral_off, off), ROUND),
         in_pillar=_quantiles(own_arr),
         background=_quantiles(bg),
     )
@@ -252,16 +282,16 @@ def _result(claim: Claim, vector: np.ndarray, probs: np.ndarray, index: Platform
     style = max(style_model.classes, key=lambda c: (scores[c], -style_model.classes.index(c)))
     sims = index.vectors @ vector
     n_pillars = len(index.platform.pillars)
-    per_pillar = pillar_scores(sims[None, :], index.pillar_of, n_pillars)[0]
-    order = np.argsort(-per_pillar, kind="stable")
+    pooled = pooled_pillar_scores(sims[None, :], index.pillar_of, n_pillars)[0]
+    order = np.argsort(-pooled, kind="stable")
     best = int(order[0])
-    best_score = float(per_pillar[best])
-    runner_up = float(per_pillar[order[1]]) if n_pillars > 1 else 0.0
+    margin = float(pooled[best] - pooled[order[1]]) if n_pillars > 1 else 1.0
+    best_score = float(pillar_scores(sims[None, :], index.pillar_of, n_pillars)[0].max())
     vp_rows = np.flatnonzero(index.pillar_of < 0)
     vp_sim = float(sims[vp_rows].max()) if vp_rows.size else 0.0
     nearest = int(np.argmax(sims))
     # Restating the value proposition is on-platform too, whichever pillar is nearest.
-    status = index.calibration.status(max(best_score, vp_sim))
+    status = index.calibration.status(max(best_score, vp_sim), scores.get("neutral", 0.0))
     pillar = index.platform.pillars[best]
     key_rows = [i for i, t in enumerate(index.texts)
                 if t.pillar == pillar.id and t.kind == "key_message"]
@@ -273,7 +303,7 @@ def _result(claim: Claim, vector: np.ndarray, probs: np.ndarray, index: Platform
         style_scores=scores,
         pillar=pillar.id if status != "off_platform" else None,
         similarity=round(max(best_score, vp_sim), ROUND),
-        margin=round(best_score - runner_up, ROUND),
+        margin=round(margin, ROUND),
         nearest_text=index.texts[nearest].text,
         nearest_kind=index.texts[nearest].kind,
         value_prop_similarity=round(vp_sim, ROUND),

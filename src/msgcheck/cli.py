@@ -258,6 +258,70 @@ def train(ctx: click.Context, data: tuple[str, ...], no_bundled: bool, output: s
     return int(ExitStatus.OK)
 
 
+@cli.command()
+@click.option("--data", "data", multiple=True, type=click.Path(), metavar="FILE",
+              help="Labelled sentences (.csv or .jsonl: text, style[, pillar]). Repeatable.")
+@platform_option
+@click.option("--pillar-set", "pillar_sets", multiple=True, type=click.Path(file_okay=False),
+              metavar="DIR", help="A folder with platform.yaml and claims.jsonl. Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@cache_option
+@style_option
+def evaluate(data: tuple[str, ...], platform_path: str | None, pillar_sets: tuple[str, ...],
+             fmt: str, no_cache: bool, style_model: str | None) -> int:
+    """Score the style model and pillar matcher on labelled data, next to baselines.
+
+    Style rows are scored for pain / feature / neutral; rows with a `pillar` column are also
+    scored for pillar matching against --platform.
+    """
+    from pathlib import Path as _Path
+
+    from msgcheck.classify import load_examples, load_style_model
+    from msgcheck.errors import ConfigError
+    from msgcheck.evaluate import (
+        LabelledPlatform,
+        load_labelled_platform,
+        pillar_report,
+        render_text,
+        style_report,
+        summarise_pillars,
+    )
+    from msgcheck.platform import load_platform
+
+    if not data and not pillar_sets:
+        raise ConfigError("nothing to evaluate: pass --data FILE and/or --pillar-set DIR",
+                          code="E317")
+    model = load_style_model(style_model or os.environ.get("MSGCHECK_STYLE_MODEL"))
+    examples = [e for f in data for e in load_examples(f, min_per_class=1)]
+    labelled = [load_labelled_platform(_Path(d)) for d in pillar_sets]
+    with_pillar = [e for e in examples if e.pillar]
+    if with_pillar:
+        if not (platform_path or os.environ.get("MSGCHECK_PLATFORM")):
+            raise ConfigError("rows carry a pillar column: pass --platform to score them",
+                              code="E317")
+        platform = load_platform(_platform_path(platform_path))
+        unknown = {e.pillar for e in with_pillar} - {p.id for p in platform.pillars} - {
+            "off_platform"}
+        if unknown:
+            bad = next(e for e in with_pillar if e.pillar in unknown)
+            raise ConfigError(f"unknown pillar {bad.pillar!r} (not in {platform.path})",
+                              path=bad.source, code="E314")
+        labelled.append(LabelledPlatform(
+            "--data", platform, tuple(e.text for e in with_pillar),
+            tuple(str(e.pillar) for e in with_pillar), tuple(e.style for e in with_pillar)))
+    embedder, nlp = _embedder_and_nlp(no_cache)
+    style = style_report(examples, model, embedder, nlp) if examples else None
+    pillars = [pillar_report(lp, embedder, model, nlp) for lp in labelled]
+    if fmt == "json":
+        out: dict[str, Any] = {"style": style, "pillars": pillars}
+        if pillars:
+            out["pillars_summary"] = summarise_pillars(pillars)
+        _echo(json.dumps(out, indent=2))
+    else:
+        _echo(render_text(style, pillars))
+    return int(ExitStatus.OK)
+
+
 def _embedder_and_nlp(no_cache: bool) -> tuple[Any, Any]:
     from msgcheck.embed import CachedEmbedder, EmbeddingCache, default_cache_dir, default_embedder
     from msgcheck.segment import load_nlp

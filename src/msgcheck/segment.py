@@ -73,8 +73,14 @@ JOB_TITLE = re.compile(
     r"\b(CEO|CTO|CFO|COO|CIO|CISO|CMO|CRO|VP|SVP|EVP|Vice President|Director|Manager|Head|"
     r"Founder|Co-founder|Cofounder|Engineer|Lead|Officer|President|Chief|Architect|Analyst|"
     r"Developer|Owner|Partner|Principal|Specialist|Administrator|Coordinator|Consultant|"
-    r"Controller|Supervisor|Superintendent|Chair|Dean|Professor|Physician|Nurse)\b"
+    r"Controller|Supervisor|Superintendent|Chair|Dean|Professor|Physician|Nurse|Designer|"
+    r"Scientist|Researcher|Strategist|Editor|Writer|Producer|Recruiter|Accountant|Attorney|"
+    r"Counsel|Technician|Planner|Executive|Associate|Advisor|Adviser|Fellow|Teacher|"
+    r"Instructor|Trainer|Representative|Marketer|Programmer|Administrator|Clerk|Buyer)\b"
 )
+# "Software Engineer, Globex": a job title, a comma, an organisation; no sentence.
+TITLE_ORG = re.compile(r"^[\u2014\u2013-]*\s*[A-Z][\w/&.'-]*(\s+[\w/&.'-]+){0,5}\s*,\s*[A-Z0-9][\w&.'-]*"
+                       r"(\s+[A-Z0-9&][\w&.'-]*){0,4}$")
 ATTRIBUTION = re.compile(r"^[\u2014\u2013-]*\s*[A-Z][\w.'\u2019-]*(\s+[A-Z][\w.'\u2019-]*){0,3}\s*,\s+\S")
 URL_OR_EMAIL = re.compile(r"^(https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+)$", re.IGNORECASE)
 DATE_ONLY = re.compile(
@@ -141,8 +147,8 @@ def fragment_kind(text: str, scope: str, header: bool = False) -> str | None:
         return "cta"
     if scope in ("link", "button") and len(words) <= 5:
         return "cta" if scope == "button" else "navigation"
-    if (len(words) <= 14 and ATTRIBUTION.match(stripped) and JOB_TITLE.search(stripped)
-            and not re.search(r"[.!?]$", stripped)):
+    if (len(words) <= 14 and (ATTRIBUTION.match(stripped) or TITLE_ORG.match(stripped))
+            and JOB_TITLE.search(stripped) and not re.search(r"[.!?]$", stripped)):
         return "attribution"
     return None
 
