@@ -248,6 +248,7 @@ def analyze(
     errors: Sequence[InputError] = (),
 ) -> Analysis:
     """Embed the claims, label their style, find their nearest pillar and band them."""
+    claims = [_name_only(c, index.brands) for c in claims]
     real = [i for i, c in enumerate(claims) if c.not_a_claim is None]
     texts = [claims[i].text for i in real]
     dim = index.vectors.shape[1]
@@ -271,6 +272,18 @@ def analyze(
         for i, claim in enumerate(claims)
     )
     return Analysis(index.platform, index, tuple(documents), results, vectors, tuple(errors))
+
+
+def _name_only(claim: Claim, brands: re.Pattern[str] | None) -> Claim:
+    """A fragment that is a product or company name plus at most one word ("Meet Acme Match") is
+    a label, not a claim: there is nothing left to compare once the names are masked."""
+    if claim.not_a_claim is not None or brands is None or not brands.search(claim.text):
+        return claim
+    rest = re.findall(r"[A-Za-z]{2,}", brands.sub(" ", claim.text))
+    if len(rest) > 1:
+        return claim
+    return Claim(claim.text, claim.location, claim.scope, claim.document, claim.index, "name",
+                 claim.ignore)
 
 
 def _result(claim: Claim, vector: np.ndarray, probs: np.ndarray, index: PlatformIndex,

@@ -31,8 +31,8 @@ from msgcheck.features import FEATURE_NAMES
 from msgcheck.model import STYLES, normalise_text
 
 MODEL_FORMAT = 1
-DEFAULT_C = 0.5
-DEFAULT_EMBEDDING_SCALE = 4.0
+DEFAULT_C = 0.1
+DEFAULT_EMBEDDING_SCALE = 6.0
 SEED = 13
 MIN_PER_CLASS = 5
 

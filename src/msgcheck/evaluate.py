@@ -95,15 +95,25 @@ def zero_shot_baseline(vectors: np.ndarray, embedder: Embedder) -> list[str]:
     return [STYLES[i] for i in sims.argmax(axis=1)]
 
 
+def predict_styles(texts: Sequence[str], model: StyleModel, embedder: Embedder, nlp: Any,
+                   vectors: np.ndarray | None = None) -> list[str]:
+    """What msgcheck answers for each text: `neutral` for fragments segmentation labels as not a
+    claim (CTAs, navigation, legal lines...), the model's label otherwise."""
+    from msgcheck.segment import fragment_kind
+
+    vectors = embedder.encode(list(texts)) if vectors is None else vectors
+    probs = model.predict_proba(vectors, featurize(list(texts), nlp))
+    return ["neutral" if fragment_kind(t, "body") else model.classes[int(i)]
+            for t, i in zip(texts, probs.argmax(axis=1))]
+
+
 def style_report(examples: Sequence[Example], model: StyleModel, embedder: Embedder,
                  nlp: Any) -> dict[str, Any]:
-    """Baselines and the model on one labelled set."""
+    """Baselines and msgcheck (segmentation rules plus the model) on one labelled set."""
     texts = [e.text for e in examples]
     gold = [e.style for e in examples]
     vectors = embedder.encode(texts)
-    lexical = featurize(texts, nlp)
-    probs = model.predict_proba(vectors, lexical)
-    shipped = [model.classes[i] for i in probs.argmax(axis=1)]
+    shipped = predict_styles(texts, model, embedder, nlp, vectors)
     return {
         "n": len(examples),
         "rule_baseline": style_scores(gold, rule_baseline(texts)),
@@ -167,8 +177,11 @@ def pillar_report(labelled: LabelledPlatform, embedder: Embedder, model: StyleMo
     baseline = ["off_platform" if b < 0.25 else ids[int(i)]
                 for b, i in zip(plain.max(axis=1), plain.argmax(axis=1))]
     pooled = pooled_pillar_scores(sims, index.pillar_of, n)
+    from msgcheck.segment import fragment_kind
+
     probs = model.predict_proba(embedder.encode(texts), featurize(texts, nlp))
     neutral = probs[:, list(model.classes).index("neutral")]
+    neutral = np.where([fragment_kind(t, "body") is not None for t in texts], 1.0, neutral)
     shipped = []
     for i in range(len(texts)):
         status = index.calibration.status(float(best[i]), float(neutral[i]))

@@ -1,7 +1,9 @@
 """Lexical features of a claim, from spaCy tokens: the cues a copy editor reads for pain vs feature.
 
 Each feature is a small, explainable number (a rate or a flag), so the style model stays
-inspectable: second person, problem and outcome words, figures and what they measure, spec and
+inspectable. Formatting cues (a final full stop) and call-to-action cues are left out on purpose:
+the first differs between writers more than between styles, and calls to action are labelled by
+segmentation before the model sees them. The features: second person, problem and outcome words, figures and what they measure, spec and
 integration nouns, imperatives, questions, company voice, attributions. Word lists are lemmas and
 are deliberately generic across industries.
 """
@@ -79,16 +81,22 @@ GENERIC_ADJ = {"easy", "easily", "powerful", "seamless", "seamlessly", "simple",
 LINK_WORDS = {"so", "without", "because", "helping", "help", "helps", "means", "letting",
               "lets", "freeing", "ensuring", "ensure", "ensures", "enable", "enables", "empower",
               "empowers"}
-ABOUT = {"founded", "headquarter", "headquartered", "mission", "vision", "employee",
-         "employees", "office", "offices", "award", "awards", "named", "recognized",
-         "recognised", "announce", "announced", "partner", "partnership", "hiring", "career",
-         "careers", "investor", "investors", "funding", "series", "acquire", "acquired",
-         "webinar", "conference", "event", "join", "register", "speaker", "session", "agenda",
-         "since", "history", "story", "believe", "values", "culture", "community", "thank",
-         "welcome", "introduce", "introducing"}
+# Company, event and about-us words. Deliberately excludes words with product senses
+# ("session", "employee", "community", "partner") that mislead on feature copy.
+ABOUT = {"founded", "headquarter", "headquartered", "mission", "vision", "award", "awards",
+         "named", "recognized", "recognised", "announce", "announced", "partnership", "hiring",
+         "career", "careers", "investor", "investors", "funding", "acquire", "acquired",
+         "webinar", "conference", "summit", "speaker", "agenda", "believe", "welcome",
+         "introducing", "thank", "booth", "keynote"}
 CTA_VERBS = {"learn", "book", "request", "contact", "sign", "try", "download", "watch",
              "subscribe", "register", "schedule", "talk", "get", "start", "join", "read",
              "see", "explore", "discover", "call", "visit", "find"}
+SPEC_UNITS = re.compile(
+    r"\b\d[\d,.]*\s?(ms|s|sec|gb|tb|mb|kb|k|rps|qps|req/s|requests|events|nodes|regions|"
+    r"languages|integrations|connectors|apis?|seats|users|fps|hz|ghz|mbps|gbps|vcpu|cores)\b|"
+    r"\b\d+(\.\d+)?\s?%\s?(uptime|availability|sla|accuracy)\b",
+    re.IGNORECASE,
+)
 TIME_UNITS = {"second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week",
               "weeks", "month", "months", "year", "years", "quarter", "quarters"}
 
@@ -96,9 +104,10 @@ FEATURE_NAMES: tuple[str, ...] = (
     "second_person", "first_plural", "first_singular", "problem_words", "outcome_words",
     "spec_words", "generic_adjectives", "link_words", "about_words", "has_figure", "percent",
     "multiplier", "currency", "time_span", "figure_near_outcome", "proper_noun_rate",
-    "comma_list", "imperative", "cta_start", "question", "ends_with_stop", "has_verb",
+    "comma_list", "imperative", "question", "has_verb",
     "noun_rate", "log_length", "title_case", "from_to", "not_contrast", "comparative",
-    "quote_marks", "negation",
+    "quote_marks", "negation", "imperative_capability", "imperative_outcome", "short_name",
+    "spec_unit", "company_spec", "you_problem",
 )
 
 
@@ -135,9 +144,7 @@ def featurize_doc(doc: Any) -> list[float]:
     comma_list = 1.0 if commas >= 2 and propn > 0.2 else min(commas, 4) / 4 * propn
     first_tag = tags[0] if tags else ""
     imperative = 1.0 if first_tag == "VB" or (lemmas and lemmas[0] in OUTCOME and first_tag in ("VB", "VBP", "NN", "NNP")) else 0.0
-    cta_start = 1.0 if lowers and lowers[0] in CTA_VERBS and len(words) <= 6 else 0.0
     question = 1.0 if text.rstrip().endswith("?") else 0.0
-    ends_stop = 1.0 if text.rstrip().endswith((".", "!")) else 0.0
     has_verb = 1.0 if any(t.startswith("VB") or t == "MD" for t in tags) else 0.0
     noun_rate = sum(1 for t in tags if t.startswith("NN")) / n
     log_len = math.log1p(len(words)) / math.log(40)
@@ -149,13 +156,23 @@ def featurize_doc(doc: Any) -> list[float]:
     comparative = sum(1 for t in tags if t in ("JJR", "RBR", "JJS", "RBS")) / n
     quote_marks = 1.0 if re.search(r"[\"\u201c\u201d]", text) else 0.0
     negation = 1.0 if bag & {"no", "not", "never", "n't", "without", "stop", "nothing"} else 0.0
+    first_lemma = lemmas[0] if lemmas else ""
+    outcome_start = first_lemma in OUTCOME or first_lemma in PROBLEM
+    imperative_capability = 1.0 if imperative and not outcome_start else 0.0
+    imperative_outcome = 1.0 if imperative and outcome_start else 0.0
+    short_name = 1.0 if (len(words) <= 4 and not has_verb and title_case >= 0.6
+                         and not question) else 0.0
+    spec_unit = 1.0 if SPEC_UNITS.search(text) else 0.0
+    company_spec = 1.0 if (bag & FIRST_PLURAL) and (bag & SPEC) else 0.0
+    you_problem = 1.0 if (bag & SECOND_PERSON) and (bag & PROBLEM) else 0.0
     return [
         rate(SECOND_PERSON), rate(FIRST_PLURAL), rate(FIRST_SINGULAR), rate(PROBLEM),
         rate(OUTCOME), rate(SPEC), rate(GENERIC_ADJ), rate(LINK_WORDS), rate(ABOUT),
         float(has_num), float(percent), float(multiplier), float(currency), float(time_span),
-        float(near), propn, comma_list, imperative, cta_start, question, ends_stop, has_verb,
+        float(near), propn, comma_list, imperative, question, has_verb,
         noun_rate, log_len, title_case, from_to, not_contrast, comparative, quote_marks,
-        negation,
+        negation, imperative_capability, imperative_outcome, short_name, spec_unit,
+        company_spec, you_problem,
     ]
 
 

@@ -32,6 +32,9 @@ CTA_READ = re.compile(
     r"( (more|how|why|all|it|what|pricing|plans|the \w+|our \w+( \w+)?|customer stories)\b.*)?$",
     re.IGNORECASE,
 )
+# Verbs that open a call to action whatever short object follows ("Join 4,000 teams").
+STRONG_CTA = {"request", "book", "contact", "join", "register", "subscribe", "rsvp", "visit",
+              "star", "apply", "reserve"}
 # "Book a demo", "Start your free trial": action verbs, only with a CTA object (see below).
 CTA = re.compile(
     r"^(request|book|schedule|get|take|start|try|sign|log|contact|talk|speak|chat|join"
@@ -44,7 +47,9 @@ CTA_OBJECTS = re.compile(
     r"webinar|ebook|e-book|guide|report|whitepaper|white paper|brochure|datasheet|newsletter|"
     r"seat|spot|call|consultation|pricing|plans?|account|contact|video|tour|walkthrough|"
     r"assessment|checklist|template|case study|story|docs|documentation|offer|deal|"
-    r"review|estimate|workshop|meeting|session|appointment|slot|conversation|briefing)\b",
+    r"review|estimate|workshop|meeting|session|appointment|slot|conversation|briefing|"
+    r"specialist|engineer|architect|advisor|adviser|consultant|sandbox|discord|slack|community|"
+    r"github|booth|stand|hall|summit|conference|expo|forum|meetup|partner|specialists)\b",
     re.IGNORECASE,
 )
 NAV_WORDS = {
@@ -70,13 +75,13 @@ LEGAL = re.compile(
     re.IGNORECASE,
 )
 JOB_TITLE = re.compile(
-    r"\b(CEO|CTO|CFO|COO|CIO|CISO|CMO|CRO|VP|SVP|EVP|Vice President|Director|Manager|Head|"
+    r"(?<![\w-])(CEO|CTO|CFO|COO|CIO|CISO|CMO|CRO|VP|SVP|EVP|Vice President|Director|Manager|Head|"
     r"Founder|Co-founder|Cofounder|Engineer|Lead|Officer|President|Chief|Architect|Analyst|"
     r"Developer|Owner|Partner|Principal|Specialist|Administrator|Coordinator|Consultant|"
     r"Controller|Supervisor|Superintendent|Chair|Dean|Professor|Physician|Nurse|Designer|"
     r"Scientist|Researcher|Strategist|Editor|Writer|Producer|Recruiter|Accountant|Attorney|"
     r"Counsel|Technician|Planner|Executive|Associate|Advisor|Adviser|Fellow|Teacher|"
-    r"Instructor|Trainer|Representative|Marketer|Programmer|Administrator|Clerk|Buyer)\b"
+    r"Instructor|Trainer|Representative|Marketer|Programmer|Administrator|Clerk|Buyer)(?![\w-])"
 )
 # "Software Engineer, Globex": a job title, a comma, an organisation; no sentence.
 TITLE_ORG = re.compile(r"^[\u2014\u2013-]*\s*[A-Z][\w/&.'-]*(\s+[\w/&.'-]+){0,5}\s*,\s*[A-Z0-9][\w&.'-]*"
@@ -143,7 +148,9 @@ def fragment_kind(text: str, scope: str, header: bool = False) -> str | None:
     # "See how it works" is a pointer; "See how users move through a funnel" is a claim.
     read_cta = CTA_READ.match(lowered) and (
         len(words) <= 4 or (len(words) > 1 and words[1] in ("more", "the", "our", "all")))
-    if len(words) <= 7 and (read_cta or (CTA.match(lowered) and CTA_OBJECTS.search(lowered))):
+    rest = lowered.split(" ", 1)[1] if " " in lowered else ""
+    strong = len(words) <= 6 and words[0] in STRONG_CTA
+    if len(words) <= 7 and (read_cta or strong or (CTA.match(lowered) and CTA_OBJECTS.search(rest))):
         return "cta"
     if scope in ("link", "button") and len(words) <= 5:
         return "cta" if scope == "button" else "navigation"

@@ -36,8 +36,20 @@ class Encoded:
         return [e.style for e in self.examples]
 
 
+def model_examples(examples: Sequence[Example]) -> list[Example]:
+    """The examples the model is responsible for.
+
+    Fragments that segmentation already labels (CTAs, navigation, legal lines, attributions) never
+    reach the model at run time, so it is neither trained nor cross-validated on them.
+    """
+    from msgcheck.segment import fragment_kind
+
+    return [e for e in examples if fragment_kind(e.text, "body") is None]
+
+
 def encode_examples(examples: Sequence[Example], embedder: Embedder, nlp: Any) -> Encoded:
-    """Embed and featurise examples."""
+    """Embed and featurise the examples the model is responsible for (see model_examples)."""
+    examples = model_examples(examples)
     texts = [e.text for e in examples]
     return Encoded(tuple(examples), embedder.encode(texts), featurize(texts, nlp))
 
