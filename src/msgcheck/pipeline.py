@@ -16,7 +16,7 @@ from typing import Any
 
 from msgcheck import __version__
 from msgcheck.analysis import Analysis, PlatformIndex, analyze, build_index
-from msgcheck.checks import CheckOptions, run_checks
+from msgcheck.checks import UNREADABLE, CheckOptions, run_checks
 from msgcheck.classify import StyleModel, load_style_model
 from msgcheck.embed import CachedEmbedder, EmbeddingCache, Embedder, default_embedder
 from msgcheck.errors import InputError
@@ -34,9 +34,6 @@ from msgcheck.model import (
 )
 from msgcheck.platform import MessagePlatform
 from msgcheck.segment import load_nlp, segment
-
-UNREADABLE = "io.unreadable"
-
 
 @dataclass(frozen=True)
 class Settings:

@@ -39,6 +39,10 @@ class CheckOptions:
 
 CheckFn = Callable[["Analysis", CheckOptions], Iterator[Finding]]
 
+UNREADABLE = "io.unreadable"
+"""The id of the finding for an input that could not be read (emitted by the pipeline)."""
+UNREADABLE_SUMMARY = "An input that could not be read (named, with why)."
+
 
 @dataclass(frozen=True)
 class Example:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from msgcheck.model import Report
-from msgcheck.report import json_format, text
+from msgcheck.report import json_format, markdown, sarif, text
 
 Renderer = Callable[[Report], str]
 
 RENDERERS: dict[str, Renderer] = {
     "text": text.render,
     "json": json_format.render,
+    "sarif": sarif.render,
+    "markdown": markdown.render,
 }
 """Renderer per `--format` name."""
