@@ -105,3 +105,12 @@ def test_attribution_lines_are_not_claims(text):
 
 def test_sentence_with_a_title_word_is_still_a_claim():
     assert fragment_kind("Every engineer, from intern to CTO, sees the same dashboard.", "body") is None
+
+
+@pytest.mark.parametrize("text", ["Hi Dana,", "Best regards,", "Thanks!", "Cheers, Sam"])
+def test_email_greetings_and_signoffs_are_not_claims(text):
+    assert fragment_kind(text, "body") == "greeting"
+
+
+def test_a_sentence_starting_with_thanks_is_a_claim():
+    assert fragment_kind("Thanks to automatic matching, the close takes three days.", "body") is None

@@ -40,6 +40,7 @@ OFF_QUANTILE = 0.75
 ALIGNED_QUANTILE = 0.25
 NEUTRAL_OFF_QUANTILE = 0.50
 RESTATE_QUANTILE = 0.90
+VALUE_PROP_QUANTILE = 0.25
 NEUTRAL_OFF_PROBABILITY = 0.5
 # Temperature of the soft maximum that picks the nearest pillar (see docs/calibration.md).
 POOL_TEMPERATURE = 0.03
@@ -60,6 +61,9 @@ class Calibration:
     neutral_off: float = 0.0
     """A claim the style model reads as neutral (company facts, context) is off-platform below
     this: the median in-pillar similarity."""
+    value_prop: float = 0.0
+    """An asset's lead message should be at least this close to the value proposition: as close
+    as the platform's own key messages are (lower quartile)."""
     in_pillar: dict[str, float] = field(default_factory=dict)
     """Quantiles of the leave-one-out in-pillar similarities."""
     background: dict[str, float] = field(default_factory=dict)
@@ -78,7 +82,7 @@ class Calibration:
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form for reports."""
         return {"aligned": self.aligned, "off": self.off, "restate": self.restate,
-                "neutral_off": self.neutral_off,
+                "neutral_off": self.neutral_off, "value_prop": self.value_prop,
                 "in_pillar": self.in_pillar,
                 "background": self.background}
 
@@ -188,7 +192,7 @@ def pooled_pillar_scores(sims: np.ndarray, pillar_of: np.ndarray, n_pillars: int
 
 
 def calibrate(platform: MessagePlatform, vectors: np.ndarray, pillar_of: np.ndarray,
-              background: np.ndarray) -> Calibration:
+              background: np.ndarray, kinds: Sequence[str] = ()) -> Calibration:
     """Place the aligned / off bands from the platform's own texts and the background set."""
     n_pillars = len(platform.pillars)
     pillar_rows = np.flatnonzero(pillar_of >= 0)
@@ -211,11 +215,19 @@ def calibrate(platform: MessagePlatform, vectors: np.ndarray, pillar_of: np.ndar
     aligned = max(aligned, off + MIN_GAP)
     restate = float(np.quantile(own_arr, RESTATE_QUANTILE)) if own_arr.size else 0.8
     neutral_off = float(np.quantile(own_arr, NEUTRAL_OFF_QUANTILE)) if own_arr.size else aligned
+    key_rows = [i for i, k in enumerate(kinds) if k == "key_message"]
+    vp_rows = np.flatnonzero(pillar_of < 0)
+    if key_rows and vp_rows.size:
+        to_vp = (vectors[key_rows] @ vectors[vp_rows].T).max(axis=1)
+        value_prop = float(np.quantile(to_vp, VALUE_PROP_QUANTILE))
+    else:
+        value_prop = off
     return Calibration(
         aligned=round(aligned, ROUND),
         off=round(off, ROUND),
         restate=round(max(restate, aligned), ROUND),
         neutral_off=round(max(neutral_off, off), ROUND),
+        value_prop=round(value_prop, ROUND),
         in_pillar=_quantiles(own_arr),
         background=_quantiles(bg),
     )
@@ -233,7 +245,8 @@ def build_index(platform: MessagePlatform, embedder: Embedder) -> PlatformIndex:
     all_vectors = embedder.encode(own + retired + background)
     n, r = len(texts), len(retired)
     vectors = all_vectors[:n]
-    calibration = calibrate(platform, vectors, pillar_of, all_vectors[n + r:])
+    calibration = calibrate(platform, vectors, pillar_of, all_vectors[n + r:],
+                            [t.kind for t in texts])
     return PlatformIndex(platform, tuple(texts), vectors, pillar_of, all_vectors[n:n + r],
                          calibration, brands)
 
@@ -272,6 +285,48 @@ def analyze(
         for i, claim in enumerate(claims)
     )
     return Analysis(index.platform, index, tuple(documents), results, vectors, tuple(errors))
+
+
+def by_document(results: Sequence[ClaimResult]) -> dict[str, list[ClaimResult]]:
+    """Results grouped by document source, in reading order."""
+    out: dict[str, list[ClaimResult]] = {}
+    for r in results:
+        out.setdefault(r.claim.document, []).append(r)
+    return out
+
+
+def lead_results(results: Sequence[ClaimResult]) -> list[ClaimResult]:
+    """An asset's lead message: its title and what follows it.
+
+    Decks: the first slide's title and subtitle. Pages and drafts: the first title (H1, or the
+    front-matter title, or an email subject) and the first heading or paragraph after it (the
+    hero). Without a title: the first two claims. Fragments that are not claims are skipped.
+    """
+    claims = [r for r in results if r.status != "not_a_claim" and r.claim.scope != "notes"]
+    if not claims:
+        return []
+    if claims[0].claim.location.slide is not None:
+        first = claims[0].claim.location.slide
+        return [r for r in claims if r.claim.location.slide == first
+                and r.claim.scope in ("title", "heading")][:3] or claims[:1]
+    visible = [r for r in claims if r.claim.scope != "meta"]
+    for i, r in enumerate(visible):
+        if r.claim.scope == "title":
+            follow = [x for x in visible[i + 1:i + 3] if x.claim.scope in ("heading", "body")]
+            return [r, *follow[:1]]
+    return visible[:2]
+
+
+def lead_score(results: Sequence[ClaimResult]) -> tuple[list[ClaimResult], float]:
+    """An asset's lead and its mean similarity with the value proposition.
+
+    The mean, not the best: a title that echoes the promise does not excuse a subtitle that
+    sells something else.
+    """
+    lead = lead_results(results)
+    if not lead:
+        return [], 0.0
+    return lead, round(sum(r.value_prop_similarity for r in lead) / len(lead), ROUND)
 
 
 def _name_only(claim: Claim, brands: re.Pattern[str] | None) -> Claim:

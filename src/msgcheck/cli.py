@@ -36,7 +36,7 @@ def _echo(text: str, err: bool = False) -> None:
     click.echo(text, err=err, nl=not text.endswith("\n"))
 
 
-def _settings(ctx: click.Context, **kw: Any) -> Any:
+def _settings(ctx: click.Context | None, *, cross_asset: bool = False, **kw: Any) -> Any:
     from msgcheck.checks import CheckOptions
     from msgcheck.pipeline import Settings
 
@@ -52,6 +52,7 @@ def _settings(ctx: click.Context, **kw: Any) -> Any:
         style_model=kw.get("style_model") or os.environ.get("MSGCHECK_STYLE_MODEL"),
         cache_dir=cache_dir,
         created_at=os.environ.get("MSGCHECK_FIXED_TIME"),
+        cross_asset=cross_asset,
     )
 
 
@@ -112,7 +113,7 @@ def scan(ctx: click.Context, paths: tuple[str, ...], platform_path: str | None, 
     from msgcheck.report import RENDERERS
 
     platform = load_platform(_platform_path(platform_path))
-    engine = Engine(platform, _settings(ctx, **kw))
+    engine = Engine(platform, _settings(ctx, cross_asset=True, **kw))
     stdin = None
     files = [p for p in paths if p != "-"]
     if "-" in paths:

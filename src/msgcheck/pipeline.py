@@ -47,6 +47,8 @@ class Settings:
     """Folder of the embedding cache; None disables it."""
     created_at: str | None = None
     """Fixed report time (tests, golden files); None means now."""
+    cross_asset: bool = False
+    """Add the cross-asset sections (coverage, leads, shadow messages) to the report."""
 
 
 @dataclass
@@ -97,7 +99,12 @@ class Engine:
         findings = run_checks(analysis, self.settings.options)
         findings.extend(unreadable_findings(analysis.errors, self.settings.options))
         findings.sort(key=Finding.sort_key)
-        return build_report(analysis, findings, self.settings)
+        report = build_report(analysis, findings, self.settings)
+        if self.settings.cross_asset:
+            from msgcheck.consistency import cross_asset
+
+            report.extras.update(cross_asset(analysis))
+        return report
 
     def run(self, paths: Sequence[str | Path], stdin: tuple[str, bytes] | None = None) -> Report:
         """Read the inputs (folders recursed), analyse and check them."""
@@ -124,7 +131,7 @@ class Engine:
         options = self.settings.options
         per_claim = CheckOptions(
             select=options.select,
-            ignore=(*options.ignore, "framing.asset-ratio"),
+            ignore=(*options.ignore, "framing.asset-ratio", "alignment.value-prop"),
             severity=options.severity,
             feature_run=10**9,
         )

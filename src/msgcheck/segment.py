@@ -87,6 +87,11 @@ JOB_TITLE = re.compile(
 TITLE_ORG = re.compile(r"^[\u2014\u2013-]*\s*[A-Z][\w/&.'-]*(\s+[\w/&.'-]+){0,5}\s*,\s*[A-Z0-9][\w&.'-]*"
                        r"(\s+[A-Z0-9&][\w&.'-]*){0,4}$")
 ATTRIBUTION = re.compile(r"^[\u2014\u2013-]*\s*[A-Z][\w.'\u2019-]*(\s+[A-Z][\w.'\u2019-]*){0,3}\s*,\s+\S")
+GREETING = re.compile(
+    r"^(hi|hello|hey|dear|thanks|thank you|many thanks|best|regards|kind regards|best regards|"
+    r"cheers|sincerely|warm regards|all the best|talk soon|p\.?s\.?)\b[^.!?]{0,30}[,.!]?$",
+    re.IGNORECASE,
+)
 URL_OR_EMAIL = re.compile(r"^(https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+)$", re.IGNORECASE)
 DATE_ONLY = re.compile(
     r"^((mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?((jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
@@ -138,6 +143,8 @@ def fragment_kind(text: str, scope: str, header: bool = False) -> str | None:
         return "legal"
     if URL_OR_EMAIL.match(stripped):
         return "link"
+    if len(lowered.split()) <= 5 and GREETING.match(stripped):
+        return "greeting"
     if DATE_ONLY.match(lowered):
         return "label"
     words = lowered.split()

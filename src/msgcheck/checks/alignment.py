@@ -1,6 +1,9 @@
 """Alignment: does a claim sing from the platform?
 
-`alignment.off-platform` catches promises and capabilities that no pillar backs: a rep's own
+`alignment.value-prop` catches an asset that leads with something other than the value
+proposition: its lead (a deck's first slide title and subtitle, a page's H1 and hero, a draft's
+title and first paragraph) is further from every value-proposition phrasing than the platform's
+own key messages are. `alignment.off-platform` catches promises and capabilities that no pillar backs: a rep's own
 positioning, a benefit the company never approved. `alignment.drift` catches claims that are
 about a pillar but have wandered from its approved meaning, and points at the approved message.
 Both read the calibrated bands of `analysis.py`. Neutral claims (company facts, context) are not
@@ -59,6 +62,28 @@ def drift(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
         )
 
 
+def value_prop(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
+    """Assets whose lead message is not the value proposition."""
+    from msgcheck.analysis import by_document, lead_score
+
+    band = analysis.index.calibration.value_prop
+    vp = analysis.platform.value_proposition
+    for _source, results in sorted(by_document(analysis.results).items()):
+        lead, score = lead_score(results)
+        if not lead or score >= band:
+            continue
+        text = " / ".join(r.claim.text for r in lead)
+        yield make_finding(
+            VALUE_PROP, options,
+            f"leads with \"{text}\", not the value proposition (similarity {score:.2f}; the "
+            f"platform's key messages reach {band:.2f})",
+            lead[0].claim.location,
+            claim=lead[0].claim.text,
+            evidence={"similarity": score, "band": band},
+            suggestion=vp[0].text if vp else None,
+        )
+
+
 OFF_PLATFORM = Check(
     "alignment.off-platform", off_platform, Severity.WARNING,
     "A promise or capability that no pillar of the platform supports.",
@@ -79,4 +104,15 @@ DRIFT = Check(
     ),
 )
 
-CHECKS: tuple[Check, ...] = (OFF_PLATFORM, DRIFT)
+VALUE_PROP = Check(
+    "alignment.value-prop", value_prop, Severity.WARNING,
+    "An asset whose lead message is not the value proposition.",
+    (
+        Example("# See every dollar of cash, in real time\n\nThe cash-forecasting platform for "
+                "modern CFOs.\n\n- Stop paying the same invoice twice\n", True),
+        Example("# Accounts payable that runs itself\n\nEvery invoice captured, checked and "
+                "paid on time, so the books close in days.\n\n- Stop paying twice\n", False),
+    ),
+)
+
+CHECKS: tuple[Check, ...] = (VALUE_PROP, OFF_PLATFORM, DRIFT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from itertools import groupby
 
 from msgcheck.model import Finding, Location, Report
@@ -55,6 +56,7 @@ def render(report: Report, *, color: bool = False, width: int = 100) -> str:
             if f.suggestion:
                 console.print(f"      [green]suggestion:[/green] {escape(f.suggestion)}")
         console.print()
+    _cross_asset(console, report)
     counts = report.counts()
     claims = sum(d.claims for d in report.documents)
     console.print(
@@ -64,3 +66,42 @@ def render(report: Report, *, color: bool = False, width: int = 100) -> str:
         f"[dim](platform: {escape(report.company)}, {report.platform_digest[:12]})[/dim]"
     )
     return buffer.getvalue()
+
+
+def _cross_asset(console: object, report: Report) -> None:
+    """Coverage matrix, leads, competing claims and shadow messages, when the run computed them."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    extras = report.extras
+    coverage = extras.get("coverage")
+    if not coverage:
+        return
+    print_ = console.print  # type: ignore[attr-defined]
+    print_("[bold]Across assets[/bold]")
+    if coverage.get("note"):
+        print_(f"  [dim]{escape(coverage['note'])}[/dim]")
+    pillars = coverage["pillars"]
+    sources = [a["source"] for a in coverage["assets"]]
+    prefix = os.path.commonpath(sources) if len(sources) > 1 else ""
+    prefix = prefix if prefix and not any(s == prefix for s in sources) else ""
+    table = Table(box=None, padding=(0, 1), show_edge=False)
+    table.add_column("asset", overflow="fold")
+    for p in pillars:
+        table.add_column(p["id"], justify="right")
+    table.add_column("off", justify="right")
+    for a in coverage["assets"]:
+        name = os.path.relpath(a["source"], prefix) if prefix else a["source"]
+        table.add_row(escape(name), *[str(a["counts"].get(p["id"], 0)) for p in pillars],
+                      str(a["off_platform"]))
+    print_(table)
+    leads = extras.get("leads") or {}
+    if leads.get("statement"):
+        print_(f"  {escape(leads['statement'])}")
+    for item in extras.get("competing", []):
+        print_(f"  [yellow]competing:[/yellow] {escape(item['statement'])}")
+    for item in extras.get("shadow_messages", []):
+        print_(f"  [magenta]shadow message[/magenta] in {len(item['assets'])} assets "
+               f"({item['size']} claims): \"{escape(item['representatives'][0])}\"")
+        print_(f"      [dim]{escape(item['suggestion'])}[/dim]")
+    print_()

@@ -1,0 +1,268 @@
+"""Cross-asset views for `scan`: coverage, style mix, leads, competing claims, shadow messages.
+
+Each asset is judged against the platform by the checks; this module looks across assets:
+
+* **coverage**: assets x pillars, how many claims support each pillar;
+* **style mix**: pain / feature / neutral per asset;
+* **leads**: which pillars the website leads with versus the decks and drafts;
+* **competing claims**: for a pillar, assets that carry different messages (grouped by the
+  approved text their claims sit nearest to): "the site says X; 2 of 3 decks say Y instead";
+* **shadow messages**: off-platform claims that recur across assets, clustered. Clustering is
+  near-linear: random-hyperplane buckets (two tables) and a leader pass inside each bucket, so
+  100k claims never meet an all-pairs matrix.
+
+Everything here is a pure function of the Analysis; the result lands in `Report.extras`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from msgcheck.analysis import Analysis, by_document, lead_score
+from msgcheck.model import ClaimResult
+
+SHADOW_MIN_ASSETS = 2
+SHADOW_LIMIT = 20
+HASH_TABLES = 4
+BUCKET_TARGET = 64
+SEED = 7
+
+
+def asset_group(kind: str, source: str) -> str:
+    """deck | website | draft, from the reader that produced the asset."""
+    if kind == "pptx":
+        return "deck"
+    if kind == "html" or source.startswith(("http://", "https://")):
+        return "website"
+    return "draft"
+
+
+def _judged(r: ClaimResult) -> bool:
+    return r.status != "not_a_claim" and r.claim.scope not in ("notes", "meta")
+
+
+def cross_asset(analysis: Analysis) -> dict[str, Any]:
+    """Every cross-asset section, as plain data for `Report.extras`."""
+    kinds = {d.source: d.kind for d in analysis.documents}
+    docs = {s: [r for r in rs if _judged(r)] for s, rs in by_document(analysis.results).items()}
+    for source in kinds:
+        docs.setdefault(source, [])
+    pillars = [{"id": p.id, "name": p.name} for p in analysis.platform.pillars]
+    ids = [p["id"] for p in pillars]
+    assets = []
+    for source in sorted(docs):
+        rs = docs[source]
+        counts = Counter(r.pillar for r in rs if r.pillar and r.status != "off_platform")
+        assets.append({
+            "source": source,
+            "group": asset_group(kinds.get(source, "text"), source),
+            "claims": len(rs),
+            "counts": {pid: counts.get(pid, 0) for pid in ids},
+            "off_platform": sum(1 for r in rs if r.status == "off_platform"),
+            "drift": sum(1 for r in rs if r.status == "drift"),
+        })
+    note = None
+    if len(assets) < 2:
+        note = "only one asset: nothing to compare across assets"
+    elif all(a["claims"] == 0 for a in assets):
+        note = "no asset has claims to compare"
+    style_mix = [{"source": s, "claims": len(docs[s]),
+                  **{k: sum(1 for r in docs[s] if r.style == k) for k in ("pain", "feature", "neutral")}}
+                 for s in sorted(docs)]
+    return {
+        "coverage": {"pillars": pillars, "assets": assets, "note": note},
+        "style_mix": style_mix,
+        "leads": leads(assets, analysis),
+        "competing": competing(docs, kinds, analysis),
+        "shadow_messages": shadow_messages(analysis),
+        "value_prop": value_prop(analysis),
+    }
+
+
+def leads(assets: Sequence[dict[str, Any]], analysis: Analysis) -> dict[str, Any] | None:
+    """Share of each group's on-platform claims per pillar, and which pillar each group leads with."""
+    names = {p.id: p.name for p in analysis.platform.pillars}
+    groups: dict[str, Counter[str]] = defaultdict(Counter)
+    for a in assets:
+        groups[a["group"]].update(a["counts"])
+    shares: dict[str, dict[str, float]] = {}
+    for group, counts in sorted(groups.items()):
+        total = sum(counts.values())
+        if total:
+            shares[group] = {pid: round(n / total, 3) for pid, n in sorted(counts.items())}
+    if len(shares) < 2:
+        return None if not shares else {"groups": shares, "statement": None}
+    label = {"website": "the website leads", "deck": "decks lead", "draft": "drafts lead"}
+    parts = []
+    for group in sorted(shares, key=lambda g: ("website", "deck", "draft").index(g)
+                        if g in ("website", "deck", "draft") else 9):
+        share = shares[group]
+        top = max(sorted(share), key=lambda pid: share[pid])
+        parts.append(f"{label.get(group, group)} with {names.get(top, top)} "
+                     f"({share[top]:.0%} of on-platform claims)")
+    statement = "; ".join(parts)
+    return {"groups": shares, "statement": statement[:1].upper() + statement[1:] + "."}
+
+
+def competing(docs: dict[str, list[ClaimResult]], kinds: dict[str, str],
+              analysis: Analysis) -> list[dict[str, Any]]:
+    """Pillars that some assets state as approved while others only talk around them.
+
+    For each pillar, an asset either carries an aligned claim on it (it says the approved thing)
+    or only drifting ones (it says something of its own on the same subject). When both kinds of
+    asset exist, the pillar gets a statement such as 'On Faster close, the site says "X"; 2 of 3
+    decks say "Y" instead', quoting each side's closest claim.
+    """
+    out = []
+    for pillar in analysis.platform.pillars:
+        said: dict[str, ClaimResult] = {}
+        other: dict[str, ClaimResult] = {}
+        for source, rs in sorted(docs.items()):
+            mine = [r for r in rs if r.pillar == pillar.id and r.style != "neutral"
+                    and len(r.claim.text.split()) >= 4 and r.status in ("aligned", "drift")]
+            aligned = [r for r in mine if r.status == "aligned"]
+            if aligned:
+                said[source] = max(aligned, key=lambda r: (r.similarity, -r.claim.index))
+            elif mine:
+                other[source] = max(mine, key=lambda r: (r.similarity, -r.claim.index))
+        if not said or not other:
+            continue
+        groups = [
+            {"message": "approved", "assets": sorted(said),
+             "example": _representative(said, kinds)},
+            {"message": "drifting", "assets": sorted(other),
+             "example": _representative(other, kinds)},
+        ]
+        statement = (f"On {pillar.name}, {_who(sorted(said), kinds, False)} "
+                     f"\"{groups[0]['example']}\"; {_who(sorted(other), kinds, True)} "
+                     f"\"{groups[1]['example']}\" instead.")
+        out.append({"pillar": pillar.id, "pillar_name": pillar.name, "statement": statement,
+                    "groups": groups})
+    return out
+
+
+def _representative(chosen: dict[str, ClaimResult], kinds: dict[str, str]) -> str:
+    """The website's claim when the website is among the assets, else the closest claim."""
+    site = [s for s in chosen if asset_group(kinds.get(s, ""), s) == "website"]
+    pool = site or list(chosen)
+    text = max((chosen[s] for s in pool), key=lambda r: (r.similarity, r.claim.text)).claim.text
+    return text.strip().strip("\"'\u201c\u201d")
+
+
+def _who(assets: list[str], kinds: dict[str, str], counted: bool) -> str:
+    """'the site says', '2 of 5 decks say', '3 assets say'."""
+    groups = Counter(asset_group(kinds.get(a, ""), a) for a in assets)
+    total = Counter(asset_group(k, a) for a, k in kinds.items())
+    if set(groups) == {"website"}:
+        return "the site says" if groups["website"] == 1 else f"{groups['website']} pages say"
+    if set(groups) == {"deck"}:
+        n = groups["deck"]
+        if counted and total["deck"] > n:
+            return f"{n} of {total['deck']} decks {'says' if n == 1 else 'say'}"
+        return "1 deck says" if n == 1 else f"{n} decks say"
+    n = len(assets)
+    return "1 asset says" if n == 1 else f"{n} assets say"
+
+
+def _buckets(vectors: np.ndarray, seed: int = SEED) -> list[np.ndarray]:
+    """Random-hyperplane hash codes, one array per table; about BUCKET_TARGET rows a bucket."""
+    rng = np.random.default_rng(seed)
+    codes = []
+    bits = int(min(16, max(1, np.ceil(np.log2(max(2, vectors.shape[0] / BUCKET_TARGET))))))
+    weights = 1 << np.arange(bits)
+    for _ in range(HASH_TABLES):
+        planes = rng.standard_normal((vectors.shape[1], bits)).astype(np.float32)
+        codes.append(((vectors @ planes) > 0).astype(np.int64) @ weights)
+    return codes
+
+
+def cluster(vectors: np.ndarray, threshold: float) -> np.ndarray:
+    """Near-linear clustering: union of leader clusters found inside hash buckets.
+
+    Two claims end up together when, in some hash table, they share a bucket and one is within
+    `threshold` cosine of the other's bucket leader. Returns a cluster label per row.
+    """
+    n = vectors.shape[0]
+    parent = np.arange(n)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for codes in _buckets(vectors):
+        order = np.argsort(codes, kind="stable")
+        start = 0
+        while start < n:
+            end = start
+            while end < n and codes[order[end]] == codes[order[start]]:
+                end += 1
+            members = order[start:end]
+            leaders: list[int] = []
+            for m in members:
+                if leaders:
+                    sims = vectors[leaders] @ vectors[m]
+                    j = int(np.argmax(sims))
+                    if sims[j] >= threshold:
+                        a, b = find(int(m)), find(leaders[j])
+                        if a != b:
+                            parent[max(a, b)] = min(a, b)
+                        continue
+                leaders.append(int(m))
+            start = end
+    return np.asarray([find(i) for i in range(n)])
+
+
+def shadow_messages(analysis: Analysis) -> list[dict[str, Any]]:
+    """Off-platform claims (not neutral) that recur in at least two assets, clustered."""
+    rows = [i for i, r in enumerate(analysis.results)
+            if r.status == "off_platform" and r.style != "neutral" and _judged(r)]
+    if len(rows) < 2:
+        return []
+    vectors = analysis.vectors[rows]
+    # Two claims carry the same message when they are as close as a pillar's closest texts.
+    threshold = min(0.8, max(0.55, analysis.index.calibration.restate))
+    labels = cluster(vectors, threshold)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for local, label in enumerate(labels):
+        groups[int(label)].append(local)
+    names = {p.id: p.name for p in analysis.platform.pillars}
+    out = []
+    for members in groups.values():
+        results = [analysis.results[rows[m]] for m in members]
+        assets = sorted({r.claim.document for r in results})
+        if len(assets) < SHADOW_MIN_ASSETS:
+            continue
+        centroid = vectors[members].mean(axis=0)
+        ranked = sorted(members, key=lambda m: (-float(vectors[m] @ centroid), rows[m]))
+        reps = list(dict.fromkeys(analysis.results[rows[m]].claim.text for m in ranked))[:3]
+        sims = analysis.index.vectors @ (centroid / max(np.linalg.norm(centroid), 1e-9))
+        nearest = analysis.index.texts[int(np.argmax(sims))]
+        if float(sims.max()) >= analysis.index.calibration.off and nearest.pillar:
+            suggestion = (f"used in {len(assets)} assets: add it to the platform under "
+                          f"'{names[nearest.pillar]}' if it is approved, or retire it")
+        else:
+            suggestion = (f"used in {len(assets)} assets and backed by no pillar: add it to the "
+                          "platform as a message, or retire it")
+        out.append({"size": len(results), "assets": assets, "representatives": reps,
+                    "suggestion": suggestion})
+    out.sort(key=lambda g: (-len(g["assets"]), -g["size"], g["representatives"][0]))
+    return out[:SHADOW_LIMIT]
+
+
+def value_prop(analysis: Analysis) -> list[dict[str, Any]]:
+    """Each asset's lead and how close it is to the value proposition."""
+    band = analysis.index.calibration.value_prop
+    out = []
+    for source, rs in sorted(by_document(analysis.results).items()):
+        lead, score = lead_score(rs)
+        if not lead:
+            continue
+        out.append({"source": source, "lead": " / ".join(r.claim.text for r in lead),
+                    "similarity": score, "band": band, "aligned": score >= band})
+    return out
