@@ -98,7 +98,7 @@ def test_reading_verb_with_a_real_object_is_a_claim():
 
 @pytest.mark.parametrize("text", ["Senior Platform Engineer, Globex Analytics",
                                   "\u2014 Dana Ruiz, Head of Finance, Harbor Outfitters",
-                                  "UX Designer, Northwind"])
+                                  "UX Designer, Northwind", "AP manager, Brightwater Foods"])
 def test_attribution_lines_are_not_claims(text):
     assert fragment_kind(text, "body") == "attribution"
 

@@ -1,10 +1,10 @@
 """The pain / feature / neutral style classifier.
 
-A multinomial logistic regression over the claim's sentence embedding plus the lexical features
-of `features.py`. scikit-learn fits it (at training time only); the fitted model is stored as
-plain JSON (coefficients, intercepts, scaling, the training data's digest), so it is inspectable,
-diff-able and safe to load: no pickles. Inference is a dot product in numpy, so checking a draft
-never imports scikit-learn.
+Three small neural networks (one hidden layer of 64 units, seeded), averaged, over the claim's
+sentence embedding plus the lexical features of `features.py`. scikit-learn fits them (at
+training time only); the fitted weights are stored as plain JSON (weights, biases, scaling, the
+training data's digest), so the model is inspectable and safe to load: no pickles. Inference is
+a few matrix products in numpy, so checking a draft never imports scikit-learn.
 
 The bundled model is trained on `data/style_train*.jsonl` (labelling guide: docs/labelling.md) and
 rebuilt with `msgcheck train --output src/msgcheck/data/style_model.json`; a test retrains it and
@@ -31,8 +31,12 @@ from msgcheck.features import FEATURE_NAMES
 from msgcheck.model import STYLES, normalise_text
 
 MODEL_FORMAT = 1
-DEFAULT_C = 0.1
-DEFAULT_EMBEDDING_SCALE = 6.0
+MODEL_KIND = "msgcheck-style-mlp-bag"
+# Chosen by 5-fold cross-validation on the training data (docs/quality.md has the search).
+DEFAULT_HIDDEN = 64
+DEFAULT_ALPHA = 0.1
+DEFAULT_MEMBERS = 3
+DEFAULT_EMBEDDING_SCALE = 2.0
 SEED = 13
 MIN_PER_CLASS = 5
 
@@ -51,26 +55,32 @@ class Example:
     """File and row it came from, for error messages."""
 
 
+Layer = tuple[np.ndarray, np.ndarray]
+"""A dense layer: weights (inputs, outputs) and bias (outputs,)."""
+
+
 @dataclass(frozen=True)
 class StyleModel:
-    """A fitted linear style model in plain arrays."""
+    """A fitted style model in plain arrays: the average of a few small networks.
+
+    Each member is a list of dense layers, ReLU between them and softmax at the end; a logistic
+    regression is a member with one layer. Everything is numbers in JSON, no pickle.
+    """
 
     classes: tuple[str, ...]
-    """Class order of the rows of `coef`."""
-    coef: np.ndarray
-    """(classes, embedding dims + lexical features)."""
-    intercept: np.ndarray
-    """(classes,)."""
+    """Class order of the output units."""
+    members: tuple[tuple[Layer, ...], ...]
+    """The networks whose probabilities are averaged."""
     lex_mean: np.ndarray
     """Mean of each lexical feature on the training set."""
     lex_scale: np.ndarray
     """Standard deviation of each lexical feature (1 where constant)."""
     embedding_scale: float
-    """Multiplier applied to the normalised embedding before the linear layer."""
+    """Multiplier applied to the normalised embedding before the first layer."""
     embedding_identity: str
-    """The embedding model the coefficients were fitted on."""
+    """The embedding model the weights were fitted on."""
     meta: dict[str, Any] = field(default_factory=dict)
-    """Training facts: examples per class, C, data digest."""
+    """Training facts: examples per class, hyperparameters, data digest."""
 
     def design(self, embeddings: np.ndarray, lexical: np.ndarray) -> np.ndarray:
         """The model's input matrix."""
@@ -81,52 +91,69 @@ class StyleModel:
         """Class probabilities, rows summing to 1, columns in `classes` order."""
         if embeddings.shape[0] == 0:
             return np.zeros((0, len(self.classes)))
-        z = self.design(embeddings, lexical) @ self.coef.T + self.intercept
-        z -= z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
+        x = self.design(embeddings, lexical)
+        total = np.zeros((x.shape[0], len(self.classes)))
+        for layers in self.members:
+            h = x
+            for i, (w, b) in enumerate(layers):
+                h = h @ w + b
+                if i < len(layers) - 1:
+                    h = np.maximum(h, 0.0)
+            h = h - h.max(axis=1, keepdims=True)
+            e = np.exp(h)
+            total += e / e.sum(axis=1, keepdims=True)
+        return total / len(self.members)
 
     def to_json(self) -> str:
         """Stable JSON text (6 decimals)."""
+        def r(a: np.ndarray) -> Any:
+            return np.round(a.astype(np.float64), 6).tolist()
+
         data = {
             "format": MODEL_FORMAT,
-            "kind": "msgcheck-style-logreg",
+            "kind": MODEL_KIND,
             "classes": list(self.classes),
             "lexical_features": list(FEATURE_NAMES),
             "embedding_identity": self.embedding_identity,
             "embedding_scale": self.embedding_scale,
             "meta": self.meta,
-            "lex_mean": [round(float(x), 6) for x in self.lex_mean],
-            "lex_scale": [round(float(x), 6) for x in self.lex_scale],
-            "intercept": [round(float(x), 6) for x in self.intercept],
-            "coef": [[round(float(x), 6) for x in row] for row in self.coef],
+            "lex_mean": r(self.lex_mean),
+            "lex_scale": r(self.lex_scale),
+            "members": [[{"weights": r(w), "bias": r(b)} for w, b in layers]
+                        for layers in self.members],
         }
-        return json.dumps(data, indent=1, sort_keys=False) + "\n"
+        return json.dumps(data, separators=(",", ":"), sort_keys=False) + "\n"
 
     @classmethod
     def from_json(cls, text: str, source: str = "style model") -> StyleModel:
         """Load and check a model file."""
         try:
             data = json.loads(text)
-            if data.get("format") != MODEL_FORMAT or data.get("kind") != "msgcheck-style-logreg":
-                raise ValueError("not a msgcheck style model (format 1)")
+            if data.get("format") != MODEL_FORMAT or data.get("kind") != MODEL_KIND:
+                raise ValueError(f"not a msgcheck style model ({MODEL_KIND}, format 1)")
             if tuple(data["lexical_features"]) != FEATURE_NAMES:
                 raise ValueError("its lexical features differ from this msgcheck's; retrain it")
-            coef = np.asarray(data["coef"], dtype=np.float64)
             classes = tuple(data["classes"])
-            if set(classes) != set(STYLES) or coef.shape[0] != len(classes):
+            if sorted(classes) != sorted(STYLES):
                 raise ValueError("classes must be pain, feature and neutral")
+            members = tuple(
+                tuple((np.asarray(layer["weights"], dtype=np.float64),
+                       np.asarray(layer["bias"], dtype=np.float64)) for layer in member)
+                for member in data["members"])
+            for member in members:
+                if not member or member[0][0].shape[0] <= len(data["lex_mean"]) or \
+                        member[-1][0].shape[1] != len(classes):
+                    raise ValueError("layer shapes do not match the features and classes")
             return cls(
                 classes=classes,
-                coef=coef,
-                intercept=np.asarray(data["intercept"], dtype=np.float64),
+                members=members,
                 lex_mean=np.asarray(data["lex_mean"], dtype=np.float64),
                 lex_scale=np.asarray(data["lex_scale"], dtype=np.float64),
                 embedding_scale=float(data["embedding_scale"]),
                 embedding_identity=str(data["embedding_identity"]),
                 meta=dict(data.get("meta", {})),
             )
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
             raise ModelError(f"invalid style model: {exc}", path=source, code="E402") from None
 
 
@@ -269,30 +296,47 @@ def fit_style_model(
     labels: Sequence[str],
     *,
     embedding_identity: str,
-    c: float = DEFAULT_C,
+    hidden: int = DEFAULT_HIDDEN,
+    alpha: float = DEFAULT_ALPHA,
+    members: int = DEFAULT_MEMBERS,
     embedding_scale: float = DEFAULT_EMBEDDING_SCALE,
     meta: dict[str, Any] | None = None,
 ) -> StyleModel:
-    """Fit the logistic regression deterministically (lbfgs, fixed seed)."""
+    """Fit `members` small networks with fixed seeds (deterministic) and keep their weights.
+
+    `hidden=0` fits a multinomial logistic regression instead (one linear layer, C = 1/alpha).
+    """
     from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
 
     mean = lexical.mean(axis=0)
     scale = lexical.std(axis=0)
     scale[scale < 1e-6] = 1.0
-    partial = StyleModel(tuple(STYLES), np.zeros((3, 1)), np.zeros(3), mean, scale,
-                         embedding_scale, embedding_identity)
+    partial = StyleModel(tuple(STYLES), (), mean, scale, embedding_scale, embedding_identity)
     x = partial.design(embeddings, lexical)
     y = np.asarray([STYLES.index(label) for label in labels])  # type: ignore[arg-type]
-    clf = LogisticRegression(C=c, max_iter=5000, random_state=SEED)
-    clf.fit(x, y)
-    order = [list(clf.classes_).index(i) for i in range(len(STYLES))]
+    fitted: list[tuple[Layer, ...]] = []
+    for k in range(members):
+        if hidden <= 0:
+            lr = LogisticRegression(C=1.0 / alpha, max_iter=5000, random_state=SEED + k).fit(x, y)
+            order = [list(lr.classes_).index(i) for i in range(len(STYLES))]
+            fitted.append(((lr.coef_[order].T.copy(), lr.intercept_[order].copy()),))
+            continue
+        net = MLPClassifier((hidden,), alpha=alpha, max_iter=800, random_state=SEED + k)
+        net.fit(x, y)
+        order = [list(net.classes_).index(i) for i in range(len(STYLES))]
+        layers = list(zip(net.coefs_, net.intercepts_))
+        w_last, b_last = layers[-1]
+        layers[-1] = (w_last[:, order], b_last[order])
+        fitted.append(tuple((w.copy(), b.copy()) for w, b in layers))
     return StyleModel(
         classes=tuple(STYLES),
-        coef=clf.coef_[order],
-        intercept=clf.intercept_[order],
+        members=tuple(fitted),
         lex_mean=mean,
         lex_scale=scale,
         embedding_scale=embedding_scale,
         embedding_identity=embedding_identity,
-        meta=dict(meta or {}, c=c, counts=dict(sorted(Counter(labels).items()))),
+        meta=dict(meta or {}, hidden=hidden, alpha=alpha, members=members,
+                  embedding_scale=embedding_scale,
+                  counts=dict(sorted(Counter(labels).items()))),
     )

@@ -83,6 +83,13 @@ JOB_TITLE = re.compile(
     r"Counsel|Technician|Planner|Executive|Associate|Advisor|Adviser|Fellow|Teacher|"
     r"Instructor|Trainer|Representative|Marketer|Programmer|Administrator|Clerk|Buyer)(?![\w-])"
 )
+# Titles unambiguous enough to match in lower case too ("AP manager, Globex").
+JOB_TITLE_ANY_CASE = re.compile(
+    r"(?<![\w-])(manager|director|engineer|founder|officer|president|architect|analyst|"
+    r"developer|designer|scientist|controller|specialist|consultant|administrator|coordinator|"
+    r"supervisor|accountant|attorney|recruiter|ceo|cto|cfo|coo|cio|ciso|cmo|vp)(?![\w-])",
+    re.IGNORECASE,
+)
 # "Software Engineer, Globex": a job title, a comma, an organisation; no sentence.
 TITLE_ORG = re.compile(r"^[\u2014\u2013-]*\s*[A-Z][\w/&.'-]*(\s+[\w/&.'-]+){0,5}\s*,\s*[A-Z0-9][\w&.'-]*"
                        r"(\s+[A-Z0-9&][\w&.'-]*){0,4}$")
@@ -162,7 +169,8 @@ def fragment_kind(text: str, scope: str, header: bool = False) -> str | None:
     if scope in ("link", "button") and len(words) <= 5:
         return "cta" if scope == "button" else "navigation"
     if (len(words) <= 14 and (ATTRIBUTION.match(stripped) or TITLE_ORG.match(stripped))
-            and JOB_TITLE.search(stripped) and not re.search(r"[.!?]$", stripped)):
+            and (JOB_TITLE.search(stripped) or JOB_TITLE_ANY_CASE.search(stripped))
+            and not re.search(r"[.!?]$", stripped)):
         return "attribution"
     return None
 

@@ -9,8 +9,6 @@ from typing import Any
 import numpy as np
 
 from msgcheck.classify import (
-    DEFAULT_C,
-    DEFAULT_EMBEDDING_SCALE,
     SEED,
     Example,
     StyleModel,
@@ -54,18 +52,15 @@ def encode_examples(examples: Sequence[Example], embedder: Embedder, nlp: Any) -
     return Encoded(tuple(examples), embedder.encode(texts), featurize(texts, nlp))
 
 
-def train(encoded: Encoded, embedder_identity: str, *, c: float = DEFAULT_C,
-          embedding_scale: float = DEFAULT_EMBEDDING_SCALE) -> StyleModel:
-    """Fit on every example."""
+def train(encoded: Encoded, embedder_identity: str, **params: Any) -> StyleModel:
+    """Fit on every example (params: hidden, alpha, members, embedding_scale)."""
     meta = {"examples": len(encoded.examples), "data_sha256": data_digest(encoded.examples)}
     return fit_style_model(encoded.embeddings, encoded.lexical, encoded.labels,
-                           embedding_identity=embedder_identity, c=c,
-                           embedding_scale=embedding_scale, meta=meta)
+                           embedding_identity=embedder_identity, meta=meta, **params)
 
 
 def cross_validate(encoded: Encoded, embedder_identity: str, *, folds: int = 5,
-                   c: float = DEFAULT_C,
-                   embedding_scale: float = DEFAULT_EMBEDDING_SCALE) -> dict[str, Any]:
+                   **params: Any) -> dict[str, Any]:
     """Stratified k-fold (seeded) predictions; returns macro-F1 and the per-class report."""
     from sklearn.model_selection import StratifiedKFold
 
@@ -75,7 +70,7 @@ def cross_validate(encoded: Encoded, embedder_identity: str, *, folds: int = 5,
     for train_idx, test_idx in splitter.split(encoded.embeddings, labels):
         model = fit_style_model(encoded.embeddings[train_idx], encoded.lexical[train_idx],
                                 list(labels[train_idx]), embedding_identity=embedder_identity,
-                                c=c, embedding_scale=embedding_scale)
+                                **params)
         probs = model.predict_proba(encoded.embeddings[test_idx], encoded.lexical[test_idx])
         predicted[test_idx] = [model.classes[i] for i in probs.argmax(axis=1)]
     return style_scores(list(labels), list(predicted))
