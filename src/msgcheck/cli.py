@@ -21,7 +21,7 @@ from msgcheck import __version__
 from msgcheck.errors import MsgcheckError
 
 FAIL_ON = ("error", "warning", "suggestion", "never")
-FORMATS = ("text", "json", "sarif", "markdown")
+FORMATS = ("text", "json", "sarif", "markdown", "html")
 
 
 class ExitStatus(IntEnum):

@@ -175,3 +175,18 @@ def test_usage_error_is_exit_2(capsys):
     assert code == 2 and "no platform" in err
     code, _, _ = run(capsys, "scan", str(DEMO), "--platform", str(PLATFORM), "--format", "pdf")
     assert code == 2
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown", "sarif"])
+def test_scan_writes_every_report_format(capsys, tmp_path, fmt):
+    target = tmp_path / f"report.{fmt}"
+    code, _, _ = run(capsys, "scan", str(DEMO), "--platform", str(PLATFORM), "--format", fmt,
+                     "--output", str(target))
+    assert code == 1
+    text = target.read_text(encoding="utf-8")
+    if fmt == "html":
+        assert "Coverage" in text and "Shadow messages" in text and "http://" not in text
+    elif fmt == "markdown":
+        assert text.startswith("#") and "enterprise-pitch.pptx" in text
+    else:
+        assert json.loads(text)["version"] == "2.1.0"

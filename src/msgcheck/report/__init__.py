@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from msgcheck.model import Report
-from msgcheck.report import json_format, markdown, sarif, text
+from msgcheck.report import html, json_format, markdown, sarif, text
 
 Renderer = Callable[[Report], str]
 
@@ -14,5 +14,6 @@ RENDERERS: dict[str, Renderer] = {
     "json": json_format.render,
     "sarif": sarif.render,
     "markdown": markdown.render,
+    "html": html.render,
 }
 """Renderer per `--format` name."""
