@@ -79,9 +79,10 @@ def make_finding(check: Check, options: CheckOptions, message: str, location: Lo
 
 
 def _all() -> tuple[Check, ...]:
-    from msgcheck.checks import alignment, framing, messaging, terminology
+    from msgcheck.checks import alignment, framing, messaging, proof, terminology
 
-    return (*alignment.CHECKS, *framing.CHECKS, *terminology.CHECKS, *messaging.CHECKS)
+    return (*alignment.CHECKS, *framing.CHECKS, *proof.CHECKS, *terminology.CHECKS,
+            *messaging.CHECKS)
 
 
 ALL: tuple[Check, ...] = ()

@@ -1,0 +1,268 @@
+"""Proof: the figures in copy, held to the approved figures of the platform's proof points.
+
+`proof.figure-mismatch` catches a figure that measures the same thing as an approved proof point
+but says something else: "cut processing time by 90%" where the benchmark says 50-75%, a customer
+story retold with a better "before". Buyers and legal check numbers; one inflated figure costs the
+credibility of every true one. `proof.unsupported` catches a result figure (an outcome, a customer
+result, a performance number) that no proof point backs at all: a rep's own ROI figure, a number
+remembered from an old deck.
+
+A figure agrees with an approved one when `figures.compatible` says so: the same value within
+rounding, a value inside an approved range, a looser bound ("over 1,000" for 1,400) or an
+equivalent form ("3x faster" for "from 12 days to 4 days"). Whether it measures the *same thing*
+takes two signals, because either alone is fooled: the sentence embeddings (the claim against the
+proof point) and the overlap of the words around the two figures, weighted by how rare each word
+is on this platform. Same-looking figures about different things ("1,400+ customers" next to
+"1,400 blocked bank-detail changes") share a number and a sentence shape but not the measure
+words. The similarity bands come from the platform's own calibration (see `analysis.py`): most
+of the measure words and a similarity above the off-platform band; some of them and a similarity
+in the aligned band; none, and a similarity as high as the closest texts of a pillar are to each
+other. Words in a fifth of the platform's texts ("invoice" on an accounts-payable platform) and
+brand names do not count as shared.
+
+When no approved figure measures the same thing, the figure is unsupported. Figures that state
+the market today ("month-end still takes two weeks") are never compared, only asked for a source;
+vague ones ("minutes, not days") are compared but never asked for one. Speaker notes, meta tags
+and fragments that are not claims are not judged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from msgcheck.checks import Check, CheckOptions, Example, make_finding
+from msgcheck.figures import (
+    Figure,
+    compatible,
+    content_lemmas,
+    extract,
+    measure_overlap,
+    measure_weights,
+    shared_words,
+)
+from msgcheck.model import ClaimResult, Finding, Location, Severity
+
+if TYPE_CHECKING:
+    from msgcheck.analysis import Analysis
+    from msgcheck.platform import PlatformText
+
+# Speaker notes are instructions to the presenter, and meta tags are not read as claims.
+JUDGED_SCOPES = {"title", "heading", "body", "bullet", "table", "quote", "button", "link"}
+# Share of an approved figure's measure (by weight) that a claim must repeat to count as the
+# same measure on the word side; one shared generic word ("invoice") stays below it. With most
+# of the measure repeated, a similarity above the off-platform band is enough.
+MEASURE_OVERLAP = 0.2
+STRONG_OVERLAP = 0.5
+ROUND = 3
+
+Verdict = Literal["supported", "mismatch", "unsupported"]
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovedFigure:
+    """A figure of a proof point."""
+
+    figure: Figure
+    """The figure, as `figures.extract` reads it."""
+    proof_point: PlatformText
+    """The proof point it comes from."""
+    row: int
+    """Row of the proof point in the platform index (for its embedding)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """What the proof checks decided about one figure of one claim."""
+
+    figure: Figure
+    """The claim's figure."""
+    verdict: Verdict
+    """supported | mismatch | unsupported."""
+    approved: ApprovedFigure | None = None
+    """The approved figure it was compared with (supported, mismatch)."""
+    similarity: float = 0.0
+    """Similarity of the claim and that proof point."""
+    overlap: float = 0.0
+    """Weighted share of the approved figure's measure words that the claim repeats."""
+    shared: tuple[str, ...] = ()
+    """Those words (lemmas)."""
+
+
+def approved_figures(analysis: Analysis) -> list[ApprovedFigure]:
+    """Every figure of every proof point of the platform, in platform order."""
+    out = []
+    for row, text in enumerate(analysis.index.texts):
+        if text.kind == "proof_point":
+            out.extend(ApprovedFigure(f, text, row) for f in extract(text.text))
+    return out
+
+
+def _brand_lemmas(analysis: Analysis) -> set[str]:
+    platform = analysis.platform
+    names = [platform.company, *(p.name for p in platform.products),
+             *(v for p in platform.products for v in p.variants)]
+    return set(content_lemmas(" ".join(names)))
+
+
+def same_measure(similarity: float, overlap: float, analysis: Analysis) -> bool:
+    """Whether a claim's figure and an approved one measure the same thing.
+
+    The more of the approved measure's words the claim repeats, the less the embeddings have to
+    agree: most of them and a similarity above the off-platform band; some of them and a
+    similarity in the aligned band; none, and a similarity as high as restating a text.
+    """
+    cal = analysis.index.calibration
+    if overlap >= STRONG_OVERLAP and similarity >= cal.off:
+        return True
+    if overlap >= MEASURE_OVERLAP and similarity >= cal.aligned:
+        return True
+    return similarity >= cal.restate
+
+
+def judge_claim(analysis: Analysis, i: int, approved: list[ApprovedFigure],
+                weights: dict[str, float], brands: set[str]) -> list[Judgement]:
+    """Judge every figure of claim i against the approved figures."""
+    result = analysis.results[i]
+    vector = analysis.vectors[i]
+    out = []
+    for figure in extract(result.claim.text):
+        if figure.status_quo:
+            # "Month-end still takes two weeks" states the market, not a result: it needs a
+            # source, but no customer result contradicts it.
+            out.append(Judgement(figure, "unsupported"))
+            continue
+        measure = tuple(w for w in figure.measure if w not in brands)
+        best: tuple[float, Judgement] | None = None
+        for a in approved:
+            agrees = compatible(figure, a.figure)
+            if agrees is None:
+                continue
+            similarity = float(vector @ analysis.index.vectors[a.row])
+            a_measure = tuple(w for w in a.figure.measure if w not in brands)
+            overlap = measure_overlap(measure, a_measure, weights)
+            if not same_measure(similarity, overlap, analysis):
+                continue
+            judgement = Judgement(figure, "supported" if agrees else "mismatch", a,
+                                  round(similarity, ROUND), round(overlap, ROUND),
+                                  shared_words(measure, a_measure))
+            score = similarity + overlap
+            # The closest proof point decides; another figure of the same proof point that
+            # agrees wins over one that does not ("to 98%" next to "from 71%").
+            if best is None or score > best[0] + 1e-9 or (
+                    abs(score - best[0]) <= 1e-9 and agrees):
+                best = (score, judgement)
+        if best is not None:
+            out.append(best[1])
+        elif figure.bound != "vague":
+            # "minutes, not days" is a manner of speaking, not a figure anyone has to prove.
+            out.append(Judgement(figure, "unsupported"))
+    return out
+
+
+def judgements(analysis: Analysis) -> list[tuple[ClaimResult, list[Judgement]]]:
+    """Each judged claim that carries figures, with the judgements of its figures.
+
+    Both checks call this; it is cheap (rules and dot products over vectors already computed),
+    so it is not cached.
+    """
+    approved = approved_figures(analysis)
+    weights = measure_weights(t.text for t in analysis.index.texts)
+    brands = _brand_lemmas(analysis)
+    out = []
+    for i, r in enumerate(analysis.results):
+        if r.status == "not_a_claim" or r.claim.scope not in JUDGED_SCOPES:
+            continue
+        found = judge_claim(analysis, i, approved, weights, brands)
+        if found:
+            out.append((r, found))
+    return out
+
+
+def _at(location: Location, offset: int) -> Location:
+    if location.column is None:
+        return location
+    return Location(location.source, location.line, location.column + offset, location.slide,
+                    location.element)
+
+
+def figure_mismatch(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
+    """Figures that measure what a proof point measures but do not agree with its figure."""
+    for r, found in judgements(analysis):
+        bad = [j for j in found if j.verdict == "mismatch" and j.approved is not None]
+        if not bad:
+            continue
+        first = bad[0]
+        assert first.approved is not None
+        others = "".join(f"; '{j.figure.text}' vs '{j.approved.figure.text}'"
+                         for j in bad[1:] if j.approved is not None)
+        yield make_finding(
+            FIGURE_MISMATCH, options,
+            f"'{first.figure.text}' does not match the approved figure "
+            f"'{first.approved.figure.text}' of the proof point "
+            f"\"{first.approved.proof_point.text}\"{others}",
+            _at(r.claim.location, first.figure.start),
+            claim=r.claim.text,
+            evidence={
+                "figure": first.figure.text,
+                "approved_figure": first.approved.figure.text,
+                "proof_point": first.approved.proof_point.text,
+                "pillar": first.approved.proof_point.pillar,
+                "similarity": first.similarity,
+                "measure_overlap": first.overlap,
+                "shared_words": list(first.shared),
+            },
+            suggestion=first.approved.proof_point.text,
+        )
+
+
+def unsupported(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
+    """Result figures that no approved proof point measures."""
+    for r, found in judgements(analysis):
+        bad = [j for j in found if j.verdict == "unsupported"]
+        if not bad:
+            continue
+        names = ", ".join(f"'{j.figure.text}'" for j in bad)
+        plural = "s" if len(bad) > 1 else ""
+        if all(j.figure.status_quo for j in bad):
+            why = "states the market today with no approved source; cite one"
+        else:
+            why = "no approved proof point measures this; cite a sourced proof point"
+        yield make_finding(
+            UNSUPPORTED, options,
+            f"figure{plural} {names}: {why} or add one to the platform",
+            _at(r.claim.location, bad[0].figure.start),
+            claim=r.claim.text,
+            evidence={"figures": [j.figure.text for j in bad],
+                      "kinds": [j.figure.kind for j in bad],
+                      "status_quo": [j.figure.status_quo for j in bad]},
+        )
+
+
+FIGURE_MISMATCH = Check(
+    "proof.figure-mismatch", figure_mismatch, Severity.ERROR,
+    "A figure that measures what a proof point measures, with a different value.",
+    (
+        Example("Customers cut invoice processing time by 90% in the first quarter.", True),
+        Example("Harbor Outfitters shortened its month-end close from 12 days to 2 days.", True),
+        Example("Ledgerline flags 5x more duplicate invoices than a manual review.", True),
+        Example("Customers cut invoice processing time by 60% in the first quarter.", False),
+        Example("Harbor Outfitters now closes its books in a third of the time.", False),
+        Example("Supplier status calls fell by four fifths.", False),
+        Example("Ledgerline was founded in 2016 and version 4.1 ships in Q3.", False),
+    ),
+)
+UNSUPPORTED = Check(
+    "proof.unsupported", unsupported, Severity.WARNING,
+    "A result figure that no approved proof point backs.",
+    (
+        Example("Customers cut their AP staffing costs by 35%.", True),
+        Example("Teams go live on their ERP in 10 days.", True),
+        Example("Supplier status calls dropped by 80%.", False),
+        Example("ISO 27001 certified, with 24/7 support from our AP team.", False),
+        Example("Close the month in days, not weeks.", False),
+    ),
+)
+
+CHECKS: tuple[Check, ...] = (FIGURE_MISMATCH, UNSUPPORTED)
