@@ -233,6 +233,18 @@ def calibrate(platform: MessagePlatform, vectors: np.ndarray, pillar_of: np.ndar
     )
 
 
+_INDEXES: dict[tuple[str, str], PlatformIndex] = {}
+
+
+def cached_index(platform: MessagePlatform, embedder: Embedder) -> PlatformIndex:
+    """build_index, memoised per process by platform digest and embedding model (a daemon or a
+    test session embeds each platform once)."""
+    key = (platform.digest, embedder.identity)
+    if key not in _INDEXES:
+        _INDEXES[key] = build_index(platform, embedder)
+    return _INDEXES[key]
+
+
 def build_index(platform: MessagePlatform, embedder: Embedder) -> PlatformIndex:
     """Embed the platform's texts (and the background set) and calibrate."""
     texts: list[PlatformText] = list(platform.pillar_texts) + list(platform.value_proposition)

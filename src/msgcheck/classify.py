@@ -160,8 +160,25 @@ class StyleModel:
 BUNDLED_MODEL = "style_model.json"
 
 
+_LOADED: dict[tuple[str, float], StyleModel] = {}
+
+
 def load_style_model(path: str | Path | None = None) -> StyleModel:
-    """The model at `path`, or the bundled one."""
+    """The model at `path`, or the bundled one (memoised per file and modification time)."""
+    key = ("", 0.0) if path is None else (str(path), _mtime(path))
+    if key not in _LOADED:
+        _LOADED[key] = _read_style_model(path)
+    return _LOADED[key]
+
+
+def _mtime(path: str | Path) -> float:
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return -1.0
+
+
+def _read_style_model(path: str | Path | None) -> StyleModel:
     if path is None:
         try:
             text = resources.files("msgcheck.data").joinpath(BUNDLED_MODEL).read_text("utf-8")

@@ -93,46 +93,219 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
+config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                             metavar="FILE", help="A msgcheck.toml (or pyproject.toml) to use.")
+fail_on_option = click.option(
+    "--fail-on", type=click.Choice(FAIL_ON), default=None,
+    help="Exit 1 when a finding is at or above this severity. [default: error]")
+select_option = click.option("--select", multiple=True, metavar="PREFIX",
+                             help="Run only checks whose id starts with this (repeatable).")
+ignore_option = click.option("--ignore", multiple=True, metavar="PREFIX",
+                             help="Skip checks whose id starts with this (repeatable).")
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [x.strip() for v in values for x in v.split(",") if x.strip()]
+
+
+def _resolve_config(paths: tuple[str, ...], *, platform_path: str | None,
+                    config_path: str | None, fail_on: str | None, select: tuple[str, ...],
+                    ignore: tuple[str, ...], style_model: str | None) -> Any:
+    """Merged settings (flags > env > --config > nearest file > defaults), check ids validated."""
+    from msgcheck.checks import UNREADABLE, all_checks
+    from msgcheck.config import resolve, validate_check_ids
+
+    config = resolve(
+        flags={"platform": platform_path, "fail-on": fail_on, "select": _split(select),
+               "ignore": _split(ignore), "style-model": style_model},
+        config_path=config_path,
+        first_input=paths[0] if paths else None,
+    )
+    validate_check_ids(config, [c.id for c in all_checks()] + [UNREADABLE])
+    return config
+
+
+def _engine_settings(config: Any, *, no_cache: bool, cross_asset: bool) -> Any:
+    from msgcheck.config import OptionsResolver
+    from msgcheck.embed import default_cache_dir
+    from msgcheck.pipeline import Settings
+
+    resolver = OptionsResolver(config)
+    return Settings(
+        options=resolver.base(),
+        options_for=resolver if config.overrides else None,
+        style_model=config.values["style-model"],
+        cache_dir=None if no_cache else default_cache_dir(),
+        created_at=os.environ.get("MSGCHECK_FIXED_TIME"),
+        cross_asset=cross_asset,
+    )
+
+
+def _load_config_platform(config: Any) -> Any:
+    from msgcheck.platform import load_platform
+
+    path = config.values["platform"]
+    if not path:
+        raise click.UsageError(
+            "no platform: pass --platform PATH, set MSGCHECK_PLATFORM, or add "
+            "`platform = ...` to msgcheck.toml")
+    return load_platform(path)
+
+
+def _write_or_print(rendered: str, output: str | None, report: Any) -> None:
+    if output:
+        Path(output).write_text(rendered, encoding="utf-8")
+        counts = report.counts()
+        _echo(f"wrote {output}: {counts['error']} errors, {counts['warning']} warnings, "
+              f"{counts['suggestion']} suggestions", err=True)
+    else:
+        _echo(rendered)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @platform_option
+@config_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
-              help="Exit 1 when a finding is at or above this severity.")
-@click.option("--select", multiple=True, metavar="PREFIX", help="Run only these check ids.")
-@click.option("--ignore", multiple=True, metavar="PREFIX", help="Skip these check ids.")
+@fail_on_option
+@select_option
+@ignore_option
 @cache_option
 @style_option
-@click.pass_context
-def scan(ctx: click.Context, paths: tuple[str, ...], platform_path: str | None, fmt: str,
-         output: str | None, fail_on: str, **kw: Any) -> int:
-    """Scan decks (.pptx), pages (.html) and drafts (.md, .txt); folders are recursed."""
+def scan(paths: tuple[str, ...], platform_path: str | None, config_path: str | None, fmt: str,
+         output: str | None, fail_on: str | None, select: tuple[str, ...],
+         ignore: tuple[str, ...], no_cache: bool, style_model: str | None) -> int:
+    """Scan decks, pages and drafts, with the cross-asset report; folders are recursed.
+
+    Reads .pptx, .docx, .md, .html, .htm and .txt; `-` reads stdin as text.
+    """
     from msgcheck.pipeline import Engine
-    from msgcheck.platform import load_platform
     from msgcheck.report import RENDERERS
 
-    platform = load_platform(_platform_path(platform_path))
-    engine = Engine(platform, _settings(ctx, cross_asset=True, **kw))
+    config = _resolve_config(paths, platform_path=platform_path, config_path=config_path,
+                             fail_on=fail_on, select=select, ignore=ignore,
+                             style_model=style_model)
+    platform = _load_config_platform(config)
+    engine = Engine(platform, _engine_settings(config, no_cache=no_cache, cross_asset=True))
     stdin = None
     files = [p for p in paths if p != "-"]
     if "-" in paths:
-        stdin = ("<stdin>", click.get_binary_stream("stdin").read())
+        stdin = ("<stdin>", sys.stdin.buffer.read())
     report = engine.run(files, stdin)
     if fmt == "text" and output is None:
         from msgcheck.report.text import render
 
         _echo(render(report, color=sys.stdout.isatty()))
     else:
-        rendered = RENDERERS[fmt](report)
+        _write_or_print(RENDERERS[fmt](report), output, report)
+    return int(fail_status(report, config.values["fail-on"]))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@platform_option
+@config_option
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "sarif", "markdown")),
+              default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
+@fail_on_option
+@select_option
+@ignore_option
+@click.option("--stdin-name", default="<stdin>", show_default=True, metavar="NAME",
+              help="Name (and format, by suffix) for `-`: e.g. draft.md.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Report only findings not recorded in this baseline.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
+              metavar="FILE", help="Record today's findings as the baseline, then exit 0.")
+@click.option("--no-daemon", is_flag=True,
+              help="Do not hand the check to a running `msgcheck serve`.")
+@cache_option
+@style_option
+def check(paths: tuple[str, ...], platform_path: str | None, config_path: str | None,
+          fmt: str, output: str | None, fail_on: str | None, select: tuple[str, ...],
+          ignore: tuple[str, ...], stdin_name: str, baseline_path: str | None,
+          write_baseline: str | None, no_daemon: bool, no_cache: bool,
+          style_model: str | None) -> int:
+    """Pre-publish gate: check drafts and decks; linter output and exit codes.
+
+    Reads .md, .html, .htm, .txt, .docx and .pptx, or `-` for stdin (see --stdin-name).
+    Exit 0: nothing at or above --fail-on; 1: findings at or above it; 2: the run could not be
+    judged (no platform, bad config, or no input could be read).
+    """
+    from msgcheck import baseline as baselines
+    from msgcheck.report import RENDERERS
+
+    config = _resolve_config(paths, platform_path=platform_path, config_path=config_path,
+                             fail_on=fail_on, select=select, ignore=ignore,
+                             style_model=style_model)
+    known: set[str] | None = None
+    if baseline_path:
+        known, header = baselines.load(baseline_path)
+    stdin = None
+    files = [p for p in paths if p != "-"]
+    if "-" in paths:
+        stdin = (stdin_name, sys.stdin.buffer.read())
+    from msgcheck.pipeline import Engine
+
+    platform = _load_config_platform(config)
+    engine = Engine(platform, _engine_settings(config, no_cache=no_cache, cross_asset=False))
+    report = engine.run(files, stdin)
+    if baseline_path and known is not None:
+        if header.get("platform_digest") not in (None, report.platform_digest):
+            _echo(f"note: {baseline_path} was written against another platform version; "
+                  "findings are still matched by fingerprint", err=True)
+        import dataclasses
+
+        report = dataclasses.replace(report, findings=baselines.new_findings(report.findings,
+                                                                             known))
+    readable = [d for d in report.documents if d.kind != "unreadable"]
+    if not readable:
+        for f in report.findings:
+            _echo(f"error{f.message[:6]} {f.location.source}: {f.message[7:]}"
+                  if f.message.startswith("[E") else f"error: {f.location}: {f.message}",
+                  err=True)
+        return int(ExitStatus.ERROR)
+    if write_baseline:
+        n = baselines.write(report, write_baseline)
+        _echo(f"wrote {write_baseline}: {n} findings accepted as the baseline", err=True)
+        return int(ExitStatus.OK)
+    if fmt == "text":
+        from msgcheck.report.lint import render
+
+        rendered = render(report)
         if output:
             Path(output).write_text(rendered, encoding="utf-8")
-            counts = report.counts()
-            _echo(f"wrote {output}: {counts['error']} errors, {counts['warning']} warnings, "
-                  f"{counts['suggestion']} suggestions", err=True)
-        else:
+        elif rendered:
             _echo(rendered)
-    return int(fail_status(report, fail_on))
+        counts = report.counts()
+        claims = sum(d.claims for d in readable)
+        _echo(f"{counts['error']} errors, {counts['warning']} warnings, {counts['suggestion']} "
+              f"suggestions in {len(report.documents)} files ({claims} claims)", err=True)
+    else:
+        _write_or_print(RENDERERS[fmt](report), output, report)
+    return int(fail_status(report, config.values["fail-on"]))
+
+
+@cli.command("config")
+@click.argument("path", required=False, default=".")
+@platform_option
+@config_option
+@fail_on_option
+@select_option
+@ignore_option
+@style_option
+def show_config(path: str, platform_path: str | None, config_path: str | None,
+                fail_on: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+                style_model: str | None) -> int:
+    """Print the merged settings for PATH and where each value came from."""
+    from msgcheck.config import describe
+
+    config = _resolve_config((path,), platform_path=platform_path, config_path=config_path,
+                             fail_on=fail_on, select=select, ignore=ignore,
+                             style_model=style_model)
+    _echo(describe(config))
+    return int(ExitStatus.OK)
 
 
 @cli.command()
@@ -148,7 +321,7 @@ def classify(ctx: click.Context, file: str, platform_path: str | None, **kw: Any
 
     platform = load_platform(_platform_path(platform_path))
     if file == "-":
-        data = click.get_binary_stream("stdin").read()
+        data = sys.stdin.buffer.read()
         source = "<stdin>"
     else:
         try:
@@ -331,10 +504,55 @@ def _embedder_and_nlp(no_cache: bool) -> tuple[Any, Any]:
     return CachedEmbedder(default_embedder(), cache), load_nlp()
 
 
+@cli.command("serve")
+@click.option("--socket", "socket_file", type=click.Path(dir_okay=False), metavar="PATH",
+              help="Unix socket to listen on. [default: in the msgcheck cache folder]")
+@click.option("--idle-timeout", type=float, default=3600.0, show_default=True,
+              help="Stop after this many seconds without a request (0: never).")
+@platform_option
+def serve_command(socket_file: str | None, idle_timeout: float,
+                  platform_path: str | None) -> int:
+    """Keep the models loaded so `msgcheck check` answers fast (a daemon, like ruff's).
+
+    `check` uses a running server automatically (same results: it runs the same code); stop it
+    with Ctrl-C. --platform embeds that platform up front.
+    """
+    from msgcheck.serve import serve, socket_path
+
+    path = Path(socket_file) if socket_file else socket_path()
+    try:
+        serve(path, idle_timeout, platform_path or os.environ.get("MSGCHECK_PLATFORM"),
+              lambda m: _echo(m, err=True))
+    except RuntimeError as exc:
+        raise MsgcheckError(str(exc), code="E503") from None
+    return int(ExitStatus.OK)
+
+
+def _forward_to_daemon(args: list[str]) -> int | None:
+    """`check` goes to a running `msgcheck serve` when there is one (before heavy imports)."""
+    if not args or args[0] != "check" or "--no-daemon" in args or "--help" in args or \
+            "-h" in args or os.environ.get("MSGCHECK_NO_DAEMON"):
+        return None
+    from msgcheck.serve import forward
+
+    answer = forward(args)
+    if answer is None:
+        return None
+    code, out, err = answer
+    if out:
+        sys.stdout.write(out)
+    if err:
+        sys.stderr.write(err)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status (0, 1 or 2)."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    forwarded = _forward_to_daemon(args)
+    if forwarded is not None:
+        return forwarded
     try:
         result = cli.main(args=args, prog_name="msgcheck", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from msgcheck import __version__
-from msgcheck.analysis import Analysis, PlatformIndex, analyze, build_index
+from msgcheck.analysis import Analysis, PlatformIndex, analyze, cached_index
 from msgcheck.checks import UNREADABLE, CheckOptions, run_checks
 from msgcheck.classify import StyleModel, load_style_model
 from msgcheck.embed import CachedEmbedder, EmbeddingCache, Embedder, default_embedder
@@ -49,6 +49,8 @@ class Settings:
     """Fixed report time (tests, golden files); None means now."""
     cross_asset: bool = False
     """Add the cross-asset sections (coverage, leads, shadow messages) to the report."""
+    options_for: Callable[[str], CheckOptions] | None = None
+    """Per-input options (config overrides by path glob); None: `options` everywhere."""
 
 
 @dataclass
@@ -64,10 +66,7 @@ class Engine:
 
     def __post_init__(self) -> None:
         if self.embedder is None:
-            cache = None
-            if self.settings.cache_dir is not None:
-                cache = EmbeddingCache(self.settings.cache_dir / "embeddings.sqlite")
-            self.embedder = CachedEmbedder(default_embedder(), cache)
+            self.embedder = default_engine_embedder(self.settings.cache_dir)
         if self.style_model is None:
             self.style_model = load_style_model(self.settings.style_model)
 
@@ -82,7 +81,7 @@ class Engine:
         """The embedded, calibrated platform (built on first use)."""
         if self._index is None:
             assert self.embedder is not None
-            self._index = build_index(self.platform, self.embedder)
+            self._index = cached_index(self.platform, self.embedder)
         return self._index
 
     def analyze(self, documents: Sequence[Document],
@@ -96,7 +95,7 @@ class Engine:
 
     def report(self, analysis: Analysis) -> Report:
         """Run the checks and build the report."""
-        findings = run_checks(analysis, self.settings.options)
+        findings = self._run_checks(analysis)
         findings.extend(unreadable_findings(analysis.errors, self.settings.options))
         findings.sort(key=Finding.sort_key)
         report = build_report(analysis, findings, self.settings)
@@ -105,6 +104,20 @@ class Engine:
 
             report.extras.update(cross_asset(analysis))
         return report
+
+    def _run_checks(self, analysis: Analysis) -> list[Finding]:
+        """Checks with the options each document's path calls for."""
+        resolver = self.settings.options_for
+        if resolver is None:
+            return run_checks(analysis, self.settings.options)
+        groups: dict[int, tuple[CheckOptions, set[str]]] = {}
+        for doc in analysis.documents:
+            options = resolver(doc.source)
+            groups.setdefault(id(options), (options, set()))[1].add(doc.source)
+        findings: list[Finding] = []
+        for options, sources in groups.values():
+            findings.extend(run_checks(subset(analysis, sources), options))
+        return findings
 
     def run(self, paths: Sequence[str | Path], stdin: tuple[str, bytes] | None = None) -> Report:
         """Read the inputs (folders recursed), analyse and check them."""
@@ -140,6 +153,33 @@ class Engine:
         for f in findings:
             by_line.setdefault(f.location.line, []).append(f)
         return [(r, by_line.get(r.claim.location.line, [])) for r in analysis.results]
+
+
+_EMBEDDERS: dict[str, CachedEmbedder] = {}
+
+
+def default_engine_embedder(cache_dir: Path | None = None) -> CachedEmbedder:
+    """The process-wide embedder, with the SQLite cache in `cache_dir` (None: no cache)."""
+    key = str(cache_dir)
+    if key not in _EMBEDDERS:
+        cache = EmbeddingCache(cache_dir / "embeddings.sqlite") if cache_dir else None
+        _EMBEDDERS[key] = CachedEmbedder(default_embedder(), cache)
+    return _EMBEDDERS[key]
+
+
+def subset(analysis: Analysis, sources: set[str]) -> Analysis:
+    """The analysis restricted to some documents (vectors kept aligned with results)."""
+    if len(sources) == len(analysis.documents):
+        return analysis
+    keep = [i for i, r in enumerate(analysis.results) if r.claim.document in sources]
+    return Analysis(
+        platform=analysis.platform,
+        index=analysis.index,
+        documents=tuple(d for d in analysis.documents if d.source in sources),
+        results=tuple(analysis.results[i] for i in keep),
+        vectors=analysis.vectors[keep],
+        errors=(),
+    )
 
 
 def read_inputs(paths: Sequence[str | Path],

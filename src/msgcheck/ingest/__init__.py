@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from msgcheck.errors import InputError
-from msgcheck.ingest import html, markdown, pptx, text
+from msgcheck.ingest import docx, html, markdown, pptx, text
 from msgcheck.model import Document
 
 Reader = Callable[[bytes, str], Document]
@@ -22,6 +22,7 @@ READERS: dict[str, Reader] = {
     ".html": html.read,
     ".htm": html.read,
     ".txt": text.read,
+    ".docx": docx.read,
 }
 """Reader per file suffix (lower case)."""
 
@@ -60,7 +61,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[InputError]]
             )
             if not found:
                 errors.append(InputError(
-                    "folder holds no .pptx, .md, .html, .htm or .txt files",
+                    "folder holds no .pptx, .docx, .md, .html, .htm or .txt files",
                     path=str(path), code="E110",
                 ))
             files.extend(found)

@@ -24,19 +24,20 @@ MAX_RATIO = 200
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def inspect_archive(data: bytes, source: str) -> None:
-    """Refuse inputs that are not a sane .pptx archive, before any XML is parsed."""
+def inspect_archive(data: bytes, source: str, required: str = "ppt/presentation.xml",
+                    label: str = "PowerPoint deck", suffix: str = ".pptx") -> None:
+    """Refuse inputs that are not a sane Office archive, before any XML is parsed."""
     if not data:
         raise InputError("empty file", path=source, code="E104")
     if data.startswith(OLE_MAGIC):
         raise InputError(
-            "encrypted deck or legacy binary .ppt (an OLE file, not a .pptx archive)",
+            f"encrypted file or legacy binary format (an OLE file, not a {suffix} archive)",
             path=source, code="E106",
-            hint="remove the password, or save the deck as .pptx",
+            hint=f"remove the password, or save the file as {suffix}",
         )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         looks = "text" if _looks_like_text(data) else "binary data"
-        raise InputError(f"not a .pptx file (not a zip archive; looks like {looks})",
+        raise InputError(f"not a {suffix} file (not a zip archive; looks like {looks})",
                          path=source, code="E107")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -63,10 +64,11 @@ def inspect_archive(data: bytes, source: str) -> None:
                     f"{info.file_size} bytes; refused as a possible zip bomb",
                     path=source, code="E105")
         names = {i.filename for i in infos}
-        if "ppt/presentation.xml" not in names:
+        if required not in names:
             kind = ("a Word document" if "word/document.xml" in names
+                    else "a PowerPoint deck" if "ppt/presentation.xml" in names
                     else "an Excel workbook" if "xl/workbook.xml" in names else "a zip archive")
-            raise InputError(f"not a PowerPoint deck: the archive is {kind}", path=source,
+            raise InputError(f"not a {label}: the archive is {kind}", path=source,
                              code="E107")
         bad = archive.testzip()
         if bad is not None:
