@@ -374,10 +374,14 @@ def platform_validate(path: str) -> int:
 
 
 @cli.command("checks")
-def list_checks() -> int:
+@click.option("--markdown", is_flag=True, help="Print the reference page (docs/checks.md).")
+def list_checks(markdown: bool) -> int:
     """List check ids, default severities and what each catches."""
-    from msgcheck.checks import UNREADABLE, UNREADABLE_SUMMARY, all_checks
+    from msgcheck.checks import UNREADABLE, UNREADABLE_SUMMARY, all_checks, reference_markdown
 
+    if markdown:
+        _echo(reference_markdown())
+        return int(ExitStatus.OK)
     for check in all_checks():
         _echo(f"{check.id:28} {check.severity.value:10} {check.summary}")
     _echo(f"{UNREADABLE:28} {'error':10} {UNREADABLE_SUMMARY}")

@@ -37,3 +37,13 @@ def test_example(engine, check_id, n, example):
         assert all(f.location.source == f"example-{n}.md" for f in hits)
     else:
         assert not hits, f"{check_id} should pass: {example.text!r} -> {hits[0].message}"
+
+
+def test_reference_page_is_current():
+    from msgcheck.checks import reference_markdown
+
+    from conftest import ROOT
+
+    page = (ROOT / "docs" / "checks.md").read_text(encoding="utf-8")
+    assert page.rstrip("\n") == reference_markdown().rstrip("\n"), \
+        "regenerate with: msgcheck checks --markdown > docs/checks.md"
