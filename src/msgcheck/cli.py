@@ -532,6 +532,13 @@ def serve_command(socket_file: str | None, idle_timeout: float,
     return int(ExitStatus.OK)
 
 
+from msgcheck.cli_crawl import crawl as _crawl  # noqa: E402  (the commands import lazily)
+from msgcheck.cli_crawl import history as _history  # noqa: E402
+
+cli.add_command(_crawl)
+cli.add_command(_history)
+
+
 def _forward_to_daemon(args: list[str]) -> int | None:
     """`check` goes to a running `msgcheck serve` when there is one (before heavy imports)."""
     if not args or args[0] != "check" or "--no-daemon" in args or "--help" in args or \

@@ -1,7 +1,7 @@
 """Errors a user can cause, each with a code, the place and a hint; never a traceback.
 
-Codes: E1xx inputs (files, decks, pages), E2xx the message platform, E3xx configuration and
-training data, E4xx the local models.
+Codes: E1xx inputs (files, decks, pages, crawls), E2xx the message platform, E3xx configuration,
+training data and baselines, E4xx the local models, E5xx the history store and `msgcheck serve`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,148 @@
+"""`msgcheck crawl` and `msgcheck history` as a user runs them: exit codes, formats, errors."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+
+import pytest
+from crawlfix import PLATFORM
+from sitesrv import Route, SiteServer, page
+
+
+@pytest.fixture
+def main(tmp_path, monkeypatch):
+    """cli.main with the crawl commands registered (cli.py does that once wired)."""
+    from msgcheck import cli as cli_module
+    from msgcheck.cli_crawl import crawl, history
+
+    for command in (crawl, history):
+        if command.name not in cli_module.cli.commands:
+            monkeypatch.setitem(cli_module.cli.commands, command.name, command)
+    monkeypatch.setenv("MSGCHECK_DB", str(tmp_path / "history.sqlite"))
+    return cli_module.main
+
+
+def run(main, capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_importing_the_commands_loads_no_heavy_module():
+    code = ("import sys, msgcheck.cli_crawl; heavy = [m for m in ('scrapy', 'sqlalchemy', "
+            "'twisted', 'torch', 'spacy', 'msgcheck.pipeline', 'msgcheck.crawl', "
+            "'msgcheck.history') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_start_url_that_does_not_answer_exits_2_with_a_clear_error(main, capsys):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code, out, err = run(main, capsys, "crawl", f"http://127.0.0.1:{port}/", "--platform",
+                         str(PLATFORM), "--timeout", "1", "--retries", "0", "--start-delay",
+                         "0")
+    assert code == 2 and out == ""
+    first = err.strip().splitlines()[0]
+    assert first.startswith(f"error[E120] http://127.0.0.1:{port}/: no page could be fetched")
+    assert "connection refused" in first
+    assert err.strip().splitlines()[1].startswith("hint: ")
+
+
+def test_site_that_robots_txt_closes_entirely_cannot_be_judged(main, capsys):
+    routes = {"/robots.txt": Route(b"User-agent: msgcheck\nDisallow: /\n",
+                                   content_type="text/plain"), "/": Route(page("Home"))}
+    with SiteServer(routes) as site:
+        code, _, err = run(main, capsys, "crawl", site.url("/"), "--platform", str(PLATFORM),
+                           "--start-delay", "0")
+        assert [h.path for h in site.hits()] == ["/robots.txt"]
+    assert code == 2 and "blocked by robots.txt" in err.splitlines()[0]
+
+
+def test_bad_platform_exits_2_before_crawling(main, capsys, tmp_path):
+    with SiteServer({"/": Route(page("Home"))}) as site:
+        code, _, err = run(main, capsys, "crawl", site.url("/"), "--platform",
+                           str(tmp_path / "nope.yaml"))
+        assert site.hits() == []
+    assert code == 2 and err.startswith("error[E2")
+
+
+def test_usage_errors_exit_2(main, capsys):
+    assert run(main, capsys, "crawl", "http://x/", "--platform", str(PLATFORM), "--include",
+               "(")[0] == 2
+    assert run(main, capsys, "crawl", "ftp://x/", "--platform", str(PLATFORM))[0] == 2
+    assert run(main, capsys, "crawl", "--platform", str(PLATFORM))[0] == 2
+
+
+def test_history_on_an_empty_store(main, capsys):
+    code, out, _ = run(main, capsys, "history")
+    assert code == 0 and out.startswith("no finished runs in sqlite:///")
+    code, out, _ = run(main, capsys, "history", "--format", "json")
+    assert code == 0 and json.loads(out)["runs"] == []
+
+
+@pytest.mark.model
+def test_crawl_with_the_real_model_reports_gates_on_new_findings_and_keeps_history(main,
+                                                                                   capsys,
+                                                                                   tmp_path):
+    routes = {
+        "/": Route(page("Home", ["Close the month in days, not weeks.",
+                                 "Our best-in-class platform is seamless."], ["/team"])),
+        "/team": Route(page("Team", ["Invoices flow from inbox to ledger without anyone "
+                                     "retyping them."])),
+    }
+    with SiteServer(routes) as site:
+        args = ["crawl", site.url("/"), "--platform", str(PLATFORM), "--start-delay", "0",
+                "--fail-on", "warning"]
+        code, out, _ = run(main, capsys, *args, "--format", "json")
+        report = json.loads(out)
+        assert code == 1
+        assert report["kind"] == "crawl" and report["stats"]["pages"] == 2
+        assert {f["check"] for f in report["new"]} >= {"terminology.avoid"}
+        assert all(f["location"]["source"].startswith(site.base) for f in report["new"])
+        pages = {p["url"]: p for p in report["pages"]}
+        assert pages[site.url("/")]["analysed"] and pages[site.url("/")]["findings"]
+
+        code, out, _ = run(main, capsys, *args, "--format", "markdown",
+                           "--output", str(tmp_path / "r.md"))
+        assert code == 0, "nothing new on an unchanged site"
+        text = (tmp_path / "r.md").read_text()
+        assert text.startswith("### msgcheck crawl: 0 new, 0 resolved")
+
+        site.routes["/"] = Route(page("Home", ["Close the month in days, not weeks."],
+                                      ["/team"]), modified=1.8e9)
+        code, out, _ = run(main, capsys, *args)
+        assert code == 0
+        assert "resolved findings (" in out and "terminology.avoid" in out
+
+    code, out, _ = run(main, capsys, "history", "--last", "5", "--format", "json")
+    data = json.loads(out)
+    assert [r["id"] for r in data["runs"]] == [1, 2, 3]
+    assert data["series"]["new"][1] == 0 and data["series"]["resolved"][2] >= 1
+    code, out, _ = run(main, capsys, "history")
+    assert code == 0 and "pillar coverage" in out
+
+
+def test_html_crawl_report_has_trends_and_page_findings(tmp_path):
+    """The nightly HTML report: one self-contained page with trend charts over past runs."""
+    from msgcheck.cli_crawl import render_html
+    from msgcheck.crawl import CrawlReport, PageResult
+    from msgcheck.history import History
+    from msgcheck.model import Finding, Location, Severity
+
+    db = f"sqlite:///{tmp_path / 'h.sqlite'}"
+    History(db).close()
+    finding = Finding("terminology.avoid", Severity.WARNING, "avoid 'seamless'",
+                      Location("https://site.test/a", 3, 1), claim="A seamless <b>sync</b>")
+    page = PageResult("https://site.test/a", "A", 200, False, True, 4, (finding,))
+    report = CrawlReport(1, "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z",
+                         ("https://site.test/",), "Acme", "d" * 64, (page,), (), (), (finding,),
+                         (), {}, {})
+    page_html = render_html(report, db)
+    assert "https://site.test/a" in page_html and "&lt;b&gt;sync&lt;/b&gt;" in page_html
+    assert "<script src" not in page_html and "stylesheet" not in page_html
