@@ -16,9 +16,14 @@ PLATFORM = ROOT / "message_platform"
 FIXTURES = ROOT / "fixtures"
 DEMO = FIXTURES / "demo"
 
-# The tests never touch the user's cache, and never the network.
+# The tests never touch the user's embedding cache, and never the network. The ONNX export
+# (made once at install by `make`) is shared, so each session does not export it again.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+if "MSGCHECK_MODEL_DIR" not in os.environ:
+    from msgcheck.embed import default_cache_dir as _default_cache_dir
+
+    os.environ["MSGCHECK_MODEL_DIR"] = str(_default_cache_dir())
 
 
 class FakeEmbedder:

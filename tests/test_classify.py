@@ -103,12 +103,12 @@ def test_bundled_training_data_meets_the_brief():
 
 
 @pytest.fixture(scope="module")
-def encoded_training(nlp):
-    from msgcheck.embed import default_embedder
+def encoded_training(nlp, cache_dir):
+    from msgcheck.pipeline import default_engine_embedder
     from msgcheck.training import encode_examples
 
     examples = [e for f in bundled_training_files() for e in load_examples(f)]
-    model = default_embedder()
+    model = default_engine_embedder(cache_dir)
     return encode_examples(examples, model, nlp), model.identity
 
 

@@ -19,10 +19,10 @@ FLOORS = json.loads((ROOT / "evaluation" / "floors.json").read_text())
 
 
 @pytest.fixture(scope="module")
-def tools(nlp):
-    from msgcheck.embed import default_embedder
+def tools(nlp, cache_dir):
+    from msgcheck.pipeline import default_engine_embedder
 
-    return default_embedder(), nlp, load_style_model()
+    return default_engine_embedder(cache_dir), nlp, load_style_model()
 
 
 @pytest.mark.parametrize(("name", "floor"), [("style_eval", "style_heldout_macro_f1"),

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -284,13 +285,16 @@ def analyze(
         # The style model reads the claim as written; similarity reads it without brand names.
         masked = [mask_brands(t, index.brands) for t in texts]
         changed = [i for i, (a, b) in enumerate(zip(texts, masked)) if a != b]
-        encoded = embedder.encode(texts + [masked[i] for i in changed])
+        # The encoder (native code) and spaCy's tagger (mostly Python) run side by side.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(embedder.encode, texts + [masked[i] for i in changed])
+            lexical = featurize(texts, nlp)
+            encoded = pending.result()
         style_vectors = encoded[:len(texts)]
         similarity_vectors = style_vectors.copy()
         if changed:
             similarity_vectors[changed] = encoded[len(texts):]
         vectors[real] = similarity_vectors
-        lexical = featurize(texts, nlp)
         probs[real] = style_model.predict_proba(style_vectors, lexical)
     results = tuple(
         _result(claim, vectors[i], probs[i], index, style_model)

@@ -501,11 +501,11 @@ def evaluate(data: tuple[str, ...], platform_path: str | None, pillar_sets: tupl
 
 
 def _embedder_and_nlp(no_cache: bool) -> tuple[Any, Any]:
-    from msgcheck.embed import CachedEmbedder, EmbeddingCache, default_cache_dir, default_embedder
+    from msgcheck.embed import default_cache_dir
+    from msgcheck.pipeline import default_engine_embedder
     from msgcheck.segment import load_nlp
 
-    cache = None if no_cache else EmbeddingCache(default_cache_dir() / "embeddings.sqlite")
-    return CachedEmbedder(default_embedder(), cache), load_nlp()
+    return default_engine_embedder(None if no_cache else default_cache_dir()), load_nlp()
 
 
 @cli.command("serve")

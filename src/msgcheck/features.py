@@ -180,5 +180,8 @@ def featurize(texts: Sequence[str], nlp: Any) -> np.ndarray:
     """Lexical features for many texts, shape (len(texts), len(FEATURE_NAMES))."""
     if not texts:
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
-    docs: Iterable[Any] = nlp.pipe(list(texts), batch_size=256)
-    return np.asarray([featurize_doc(d) for d in docs], dtype=np.float32)
+    # Sentence boundaries are not features; skip the recogniser when the pipeline has one.
+    disable = [name for name in ("senter", "sentencizer") if name in nlp.pipe_names]
+    with nlp.select_pipes(disable=disable):
+        docs: Iterable[Any] = nlp.pipe(list(texts), batch_size=256)
+        return np.asarray([featurize_doc(d) for d in docs], dtype=np.float32)

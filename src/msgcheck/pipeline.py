@@ -67,6 +67,7 @@ class Engine:
     def __post_init__(self) -> None:
         if self.embedder is None:
             self.embedder = default_engine_embedder(self.settings.cache_dir)
+            _preload(self.embedder)
         if self.style_model is None:
             self.style_model = load_style_model(self.settings.style_model)
 
@@ -158,13 +159,37 @@ class Engine:
 _EMBEDDERS: dict[str, CachedEmbedder] = {}
 
 
+def model_backend() -> Embedder:
+    """The embedding model: ONNX Runtime (fp32) by default, sentence-transformers on torch as the
+    reference path (`MSGCHECK_BACKEND=torch`, or when onnxruntime is missing). The two agree to
+    cosine 0.9999998 (tests/test_onnx_embed.py); ONNX starts in 0.3 s instead of 5."""
+    import os
+
+    if os.environ.get("MSGCHECK_BACKEND", "onnx").lower() == "torch":
+        return default_embedder()
+    from msgcheck.onnx_embed import best_embedder
+
+    return best_embedder()
+
+
 def default_engine_embedder(cache_dir: Path | None = None) -> CachedEmbedder:
     """The process-wide embedder, with the SQLite cache in `cache_dir` (None: no cache)."""
-    key = str(cache_dir)
+    inner = model_backend()
+    key = f"{inner.identity}|{cache_dir}"
     if key not in _EMBEDDERS:
         cache = EmbeddingCache(cache_dir / "embeddings.sqlite") if cache_dir else None
-        _EMBEDDERS[key] = CachedEmbedder(default_embedder(), cache)
+        _EMBEDDERS[key] = CachedEmbedder(inner, cache)
     return _EMBEDDERS[key]
+
+
+def _preload(embedder: Embedder) -> None:
+    """Load the embedding model on a second thread while spaCy loads on this one (a cold
+    `check` has two cores and both loads are mostly native code)."""
+    import threading
+
+    load = getattr(getattr(embedder, "inner", None), "preload", None)
+    if callable(load):
+        threading.Thread(target=load, name="msgcheck-model-preload", daemon=True).start()
 
 
 def subset(analysis: Analysis, sources: set[str]) -> Analysis:

@@ -267,10 +267,30 @@ def resolve_platform_path(path: str | Path) -> Path:
     return p
 
 
+_LOADED: dict[tuple[str, str, int, int], MessagePlatform] = {}
+
+
 def load_platform(path: str | Path) -> MessagePlatform:
-    """Read, validate and freeze a platform file; raise PlatformError naming key path and line."""
+    """Read, validate and freeze a platform file; raise PlatformError naming key path and line.
+
+    Memoised per process by path, modification time and size (a daemon reloads an edited file).
+    """
     file = resolve_platform_path(path)
     shown = str(path if Path(path).is_file() else file)
+    try:
+        stat = file.stat()
+        key = (str(file.resolve()), shown, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _LOADED:
+        return _LOADED[key]
+    loaded = _load_platform(file, shown)
+    if key is not None:
+        _LOADED[key] = loaded
+    return loaded
+
+
+def _load_platform(file: Path, shown: str) -> MessagePlatform:
     try:
         raw_text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

@@ -122,11 +122,14 @@ def load_nlp() -> Any:
         hidden = "torch" not in sys.modules
         if hidden:
             sys.modules["torch"] = None  # type: ignore[assignment]
+        stubbed = _stub_spacy_cli()
         try:
             import spacy
         finally:
             if hidden and sys.modules.get("torch", 0) is None:
                 del sys.modules["torch"]
+            for name in stubbed:
+                sys.modules.pop(name, None)
         try:
             nlp = spacy.load(SPACY_MODEL, exclude=["parser", "ner"])
             nlp.enable_pipe("senter")
@@ -135,6 +138,30 @@ def load_nlp() -> Any:
             nlp.add_pipe("sentencizer")
         _NLP = nlp
         return nlp
+
+
+def _stub_spacy_cli() -> list[str]:
+    """Stand in for `spacy.cli` while spaCy imports.
+
+    spaCy's __init__ imports its command line (weasel, httpx, requests: about 0.25 s) only to
+    expose `spacy.info`; msgcheck never calls it. The stand-ins are removed right after the
+    import, so an explicit `import spacy.cli` later still gets the real one.
+    """
+    if "spacy" in sys.modules or "spacy.cli" in sys.modules:
+        return []
+    import types
+
+    cli = types.ModuleType("spacy.cli")
+    info = types.ModuleType("spacy.cli.info")
+
+    def unavailable(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("spacy.info is not loaded inside msgcheck")
+
+    info.info = unavailable  # type: ignore[attr-defined]
+    cli.info = info  # type: ignore[attr-defined]
+    sys.modules["spacy.cli"] = cli
+    sys.modules["spacy.cli.info"] = info
+    return ["spacy.cli", "spacy.cli.info"]
 
 
 def fragment_kind(text: str, scope: str, header: bool = False) -> str | None:

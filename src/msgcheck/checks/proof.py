@@ -28,9 +28,11 @@ and fragments that are not claims are not judged.
 
 from __future__ import annotations
 
+import weakref
+
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from msgcheck.checks import Check, CheckOptions, Example, make_finding
 from msgcheck.figures import (
@@ -161,12 +163,23 @@ def judge_claim(analysis: Analysis, i: int, approved: list[ApprovedFigure],
     return out
 
 
+_LAST: list[Any] = []
+
+
 def judgements(analysis: Analysis) -> list[tuple[ClaimResult, list[Judgement]]]:
     """Each judged claim that carries figures, with the judgements of its figures.
 
-    Both checks call this; it is cheap (rules and dot products over vectors already computed),
-    so it is not cached.
+    Both checks call this on the same analysis, one after the other, so the last result is
+    kept (keyed by the analysis object itself, held weakly).
     """
+    if _LAST and _LAST[0]() is analysis:
+        return list(_LAST[1])
+    out = _judgements(analysis)
+    _LAST[:] = [weakref.ref(analysis), out]
+    return list(out)
+
+
+def _judgements(analysis: Analysis) -> list[tuple[ClaimResult, list[Judgement]]]:
     approved = approved_figures(analysis)
     weights = measure_weights(t.text for t in analysis.index.texts)
     brands = _brand_lemmas(analysis)
