@@ -114,3 +114,16 @@ def test_email_greetings_and_signoffs_are_not_claims(text):
 
 def test_a_sentence_starting_with_thanks_is_a_claim():
     assert fragment_kind("Thanks to automatic matching, the close takes three days.", "body") is None
+
+
+@pytest.mark.parametrize("text", ["Would you be open to a short process review next week?",
+                                  "Book a process review with our AP specialists",
+                                  "Let's set up a 20-minute call."])
+def test_longer_asks_are_calls_to_action(text):
+    assert fragment_kind(text, "body") == "cta"
+
+
+@pytest.mark.parametrize("text", ["Are you still reconciling by hand?",
+                                  "Book meeting rooms and manage office visitors from one app."])
+def test_questions_and_capabilities_are_claims(text):
+    assert fragment_kind(text, "body") is None

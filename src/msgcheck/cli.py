@@ -442,11 +442,14 @@ def train(ctx: click.Context, data: tuple[str, ...], no_bundled: bool, output: s
 @platform_option
 @click.option("--pillar-set", "pillar_sets", multiple=True, type=click.Path(file_okay=False),
               metavar="DIR", help="A folder with platform.yaml and claims.jsonl. Repeatable.")
+@click.option("--cv", "cv_folds", type=click.IntRange(min=2), default=None, metavar="K",
+              help="Also cross-validate the training recipe (K folds) on msgcheck's own "
+                   "training data plus --data.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
 @cache_option
 @style_option
 def evaluate(data: tuple[str, ...], platform_path: str | None, pillar_sets: tuple[str, ...],
-             fmt: str, no_cache: bool, style_model: str | None) -> int:
+             cv_folds: int | None, fmt: str, no_cache: bool, style_model: str | None) -> int:
     """Score the style model and pillar matcher on labelled data, next to baselines.
 
     Style rows are scored for pain / feature / neutral; rows with a `pillar` column are also
@@ -466,8 +469,8 @@ def evaluate(data: tuple[str, ...], platform_path: str | None, pillar_sets: tupl
     )
     from msgcheck.platform import load_platform
 
-    if not data and not pillar_sets:
-        raise ConfigError("nothing to evaluate: pass --data FILE and/or --pillar-set DIR",
+    if not data and not pillar_sets and not cv_folds:
+        raise ConfigError("nothing to evaluate: pass --data FILE, --pillar-set DIR or --cv K",
                           code="E317")
     model = load_style_model(style_model or os.environ.get("MSGCHECK_STYLE_MODEL"))
     examples = [e for f in data for e in load_examples(f, min_per_class=1)]
@@ -488,15 +491,29 @@ def evaluate(data: tuple[str, ...], platform_path: str | None, pillar_sets: tupl
             "--data", platform, tuple(e.text for e in with_pillar),
             tuple(str(e.pillar) for e in with_pillar), tuple(e.style for e in with_pillar)))
     embedder, nlp = _embedder_and_nlp(no_cache)
-    style = style_report(examples, model, embedder, nlp) if examples else None
+    style = style_report(examples, model, embedder, nlp) if examples and not cv_folds else None
     pillars = [pillar_report(lp, embedder, model, nlp) for lp in labelled]
+    cv = None
+    if cv_folds:
+        from msgcheck.classify import bundled_training_files
+        from msgcheck.training import cross_validate, encode_examples
+
+        pool = [e for f in bundled_training_files() for e in load_examples(f)] + examples
+        cv = cross_validate(encode_examples(pool, embedder, nlp), embedder.identity,
+                            folds=cv_folds)
     if fmt == "json":
         out: dict[str, Any] = {"style": style, "pillars": pillars}
         if pillars:
             out["pillars_summary"] = summarise_pillars(pillars)
+        if cv is not None:
+            out["cross_validation"] = cv
         _echo(json.dumps(out, indent=2))
     else:
-        _echo(render_text(style, pillars))
+        text = render_text(style, pillars)
+        if cv is not None:
+            text += (f"\nCross-validation ({cv_folds} folds, {cv['n']} sentences): macro-F1 "
+                     f"{cv['macro_f1']:.3f}, accuracy {cv['accuracy']:.3f}\n")
+        _echo(text)
     return int(ExitStatus.OK)
 
 

@@ -35,6 +35,8 @@ CTA_READ = re.compile(
 # Verbs that open a call to action whatever short object follows ("Join 4,000 teams").
 STRONG_CTA = {"request", "book", "contact", "join", "register", "subscribe", "rsvp", "visit",
               "star", "apply", "reserve"}
+# "Book a process review with our AP specialists": a strong CTA verb and a CTA object, longer.
+LONG_CTA_WORDS = 10
 # "Book a demo", "Start your free trial": action verbs, only with a CTA object (see below).
 CTA = re.compile(
     r"^(request|book|schedule|get|take|start|try|sign|log|contact|talk|speak|chat|join"
@@ -94,6 +96,13 @@ JOB_TITLE_ANY_CASE = re.compile(
 TITLE_ORG = re.compile(r"^[\u2014\u2013-]*\s*[A-Z][\w/&.'-]*(\s+[\w/&.'-]+){0,5}\s*,\s*[A-Z0-9][\w&.'-]*"
                        r"(\s+[A-Z0-9&][\w&.'-]*){0,4}$")
 ATTRIBUTION = re.compile(r"^[\u2014\u2013-]*\s*[A-Z][\w.'\u2019-]*(\s+[A-Z][\w.'\u2019-]*){0,3}\s*,\s+\S")
+# "Would you be open to a short call next week?": an ask, not a claim.
+ASK = re.compile(
+    r"^(would you|are you|could we|can we|shall we|do you|want to|interested in|open to|"
+    r"happy to|let'?s)\b.{0,60}\b(call|chat|demo|review|meeting|talk|conversation|walkthrough|"
+    r"session|intro|introduction|coffee)\b.{0,30}$",
+    re.IGNORECASE,
+)
 GREETING = re.compile(
     r"^(hi|hello|hey|dear|thanks|thank you|many thanks|best|regards|kind regards|best regards|"
     r"cheers|sincerely|warm regards|all the best|talk soon|p\.?s\.?)\b[^.!?]{0,30}[,.!]?$",
@@ -190,8 +199,14 @@ def fragment_kind(text: str, scope: str, header: bool = False) -> str | None:
     read_cta = CTA_READ.match(lowered) and (
         len(words) <= 4 or (len(words) > 1 and words[1] in ("more", "the", "our", "all")))
     rest = lowered.split(" ", 1)[1] if " " in lowered else ""
-    strong = len(words) <= 6 and words[0] in STRONG_CTA
-    if len(words) <= 7 and (read_cta or strong or (CTA.match(lowered) and CTA_OBJECTS.search(rest))):
+    # A longer one needs the object right after the verb and someone to meet ("with our team").
+    strong = len(words) <= 6 and words[0] in STRONG_CTA or bool(
+        len(words) <= LONG_CTA_WORDS and words[0] in STRONG_CTA
+        and CTA_OBJECTS.search(" ".join(words[1:5]))
+        and re.search(r"\b(our|us|we|today|now|this week|next week)\b", rest))
+    if strong or len(words) <= 7 and (read_cta or (CTA.match(lowered) and CTA_OBJECTS.search(rest))):
+        return "cta"
+    if len(words) <= 16 and ASK.match(stripped):
         return "cta"
     if scope in ("link", "button") and len(words) <= 5:
         return "cta" if scope == "button" else "navigation"
