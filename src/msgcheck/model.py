@@ -73,6 +73,19 @@ class Location:
             out += f"#{self.element}"
         return out
 
+    def within(self) -> str:
+        """The place inside its document: `slide 4 Title 1 ¶2`, `12:5`, or '' for a whole asset."""
+        if self.slide is not None:
+            out = f"slide {self.slide}"
+            if self.element:
+                out += f" {self.element}"
+            if self.line is not None:
+                out += f" \u00b6{self.line}"
+            return out
+        if self.line is not None:
+            return f"{self.line}:{self.column or 1}"
+        return self.element or ""
+
     def sort_key(self) -> tuple[str, int, int, int, str]:
         """Document order: source, slide, line, column, element."""
         return (

@@ -13,10 +13,10 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from msgcheck.errors import PlatformError
 
@@ -33,6 +33,16 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _check_id(value: str) -> str:
+    """Pillar and persona ids: lower case, digits, - and _ (findings cite them)."""
+    if not ID_PATTERN.match(value):
+        raise ValueError(f"id {value!r} must match [a-z0-9_-]+")
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+
+
 class _TextItem(_Strict):
     text: str = Field(min_length=1)
     source: str | None = None
@@ -47,32 +57,18 @@ class _Product(_Strict):
 
 
 class _Pillar(_Strict):
-    id: str
+    id: Id
     name: str = Field(min_length=1)
     key_messages: list[TextInput] = Field(min_length=1)
     pains: list[TextInput] = []
     proof_points: list[TextInput] = []
     features: list[TextInput] = []
 
-    @field_validator("id")
-    @classmethod
-    def _id_shape(cls, value: str) -> str:
-        if not ID_PATTERN.match(value):
-            raise ValueError(f"id {value!r} must match [a-z0-9_-]+")
-        return value
-
 
 class _Persona(_Strict):
-    id: str
+    id: Id
     name: str = Field(min_length=1)
     pains: list[TextInput] = []
-
-    @field_validator("id")
-    @classmethod
-    def _id_shape(cls, value: str) -> str:
-        if not ID_PATTERN.match(value):
-            raise ValueError(f"id {value!r} must match [a-z0-9_-]+")
-        return value
 
 
 class _AvoidTerm(_Strict):

@@ -61,18 +61,10 @@ def _counts(counts: Mapping[str, int]) -> str:
 
 
 def _place(loc: Location) -> str:
-    if loc.slide is not None:
-        out = f"slide {loc.slide}"
-        if loc.element:
-            out += f" {loc.element}"
-        if loc.line is not None:
-            out += f" \u00b6{loc.line}"
-        return out
-    if loc.line is not None:
-        return f"line {loc.line}" + (f":{loc.column}" if loc.column is not None else "")
-    if loc.element:
-        return loc.element
-    return "whole asset"
+    place = loc.within()
+    if not place:
+        return "whole asset"
+    return place if loc.slide is not None or loc.line is None else f"line {place}"
 
 
 def _severity_order(f: Finding) -> tuple[Any, ...]:

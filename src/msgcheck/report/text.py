@@ -12,16 +12,7 @@ STYLE = {"error": "bold red", "warning": "yellow", "suggestion": "cyan"}
 
 
 def _place(loc: Location) -> str:
-    if loc.slide is not None:
-        out = f"slide {loc.slide}"
-        if loc.element:
-            out += f" {loc.element}"
-        if loc.line is not None:
-            out += f" \u00b6{loc.line}"
-        return out
-    if loc.line is not None:
-        return f"{loc.line}:{loc.column or 1}"
-    return "(asset)"
+    return loc.within() or "(asset)"
 
 
 def render(report: Report, *, color: bool = False, width: int = 100) -> str:
