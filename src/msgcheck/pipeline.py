@@ -189,7 +189,9 @@ def _preload(embedder: Embedder) -> None:
 
     load = getattr(getattr(embedder, "inner", None), "preload", None)
     if callable(load):
-        threading.Thread(target=load, name="msgcheck-model-preload", daemon=True).start()
+        # Not a daemon: interpreter shutdown must wait for it rather than tear down a native
+        # session load half way (a quick run can finish before the load does).
+        threading.Thread(target=load, name="msgcheck-model-preload", daemon=False).start()
 
 
 def subset(analysis: Analysis, sources: set[str]) -> Analysis:
