@@ -36,26 +36,6 @@ def _echo(text: str, err: bool = False) -> None:
     click.echo(text, err=err, nl=not text.endswith("\n"))
 
 
-def _settings(ctx: click.Context | None, *, cross_asset: bool = False, **kw: Any) -> Any:
-    from msgcheck.checks import CheckOptions
-    from msgcheck.pipeline import Settings
-
-    select = tuple(x for v in kw.get("select", ()) for x in v.split(",") if x)
-    ignore = tuple(x for v in kw.get("ignore", ()) for x in v.split(",") if x)
-    cache_dir = None
-    if not kw.get("no_cache"):
-        from msgcheck.embed import default_cache_dir
-
-        cache_dir = default_cache_dir()
-    return Settings(
-        options=CheckOptions(select=select, ignore=ignore),
-        style_model=kw.get("style_model") or os.environ.get("MSGCHECK_STYLE_MODEL"),
-        cache_dir=cache_dir,
-        created_at=os.environ.get("MSGCHECK_FIXED_TIME"),
-        cross_asset=cross_asset,
-    )
-
-
 def _platform_path(value: str | None) -> str:
     value = value or os.environ.get("MSGCHECK_PLATFORM")
     if not value:
@@ -313,13 +293,14 @@ def show_config(path: str, platform_path: str | None, config_path: str | None,
 @platform_option
 @cache_option
 @style_option
-@click.pass_context
-def classify(ctx: click.Context, file: str, platform_path: str | None, **kw: Any) -> int:
+def classify(file: str, platform_path: str | None, no_cache: bool,
+             style_model: str | None) -> int:
     """One claim per line in, one JSON object per line out (see docs/classify.md)."""
     from msgcheck.pipeline import Engine
-    from msgcheck.platform import load_platform
 
-    platform = load_platform(_platform_path(platform_path))
+    config = _resolve_config((file,), platform_path=platform_path, config_path=None,
+                             fail_on=None, select=(), ignore=(), style_model=style_model)
+    platform = _load_config_platform(config)
     if file == "-":
         data = sys.stdin.buffer.read()
         source = "<stdin>"
@@ -331,7 +312,7 @@ def classify(ctx: click.Context, file: str, platform_path: str | None, **kw: Any
         source = file
     text = data.decode("utf-8", errors="replace")
     lines = text.splitlines()
-    engine = Engine(platform, _settings(ctx, **kw))
+    engine = Engine(platform, _engine_settings(config, no_cache=no_cache, cross_asset=False))
     results = engine.classify(lines, source)
     by_line = {r.claim.location.line: (r, f) for r, f in results}
     for n, line in enumerate(lines, start=1):

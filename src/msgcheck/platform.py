@@ -434,26 +434,18 @@ def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
 
 def _check_semantics(parsed: _PlatformFile, root: yaml.Node | None, shown: str) -> None:
     """Rules the schema cannot say: unique ids, no duplicate texts within a pillar."""
-    seen: dict[str, int] = {}
-    for i, pillar in enumerate(parsed.pillars):
-        if pillar.id in seen:
-            raise PlatformError(
-                f"pillars[{i}].id: duplicate pillar id {pillar.id!r} (first at pillars[{seen[pillar.id]}])",
-                path=shown,
-                line=_line_of(root, ("pillars", i, "id")),
-                code="E204",
-            )
-        seen[pillar.id] = i
-    personas: dict[str, int] = {}
-    for i, persona in enumerate(parsed.personas):
-        if persona.id in personas:
-            raise PlatformError(
-                f"personas[{i}].id: duplicate persona id {persona.id!r}",
-                path=shown,
-                line=_line_of(root, ("personas", i, "id")),
-                code="E204",
-            )
-        personas[persona.id] = i
+    for field, items in (("pillars", parsed.pillars), ("personas", parsed.personas)):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.id in seen:
+                raise PlatformError(
+                    f"{field}[{i}].id: duplicate {field[:-1]} id {item.id!r} "
+                    f"(first at {field}[{seen[item.id]}])",
+                    path=shown,
+                    line=_line_of(root, (field, i, "id")),
+                    code="E204",
+                )
+            seen[item.id] = i
     names = {p.name for p in parsed.products}
     for i, product in enumerate(parsed.products):
         for j, variant in enumerate(product.variants):
