@@ -46,11 +46,12 @@ import msgcheck.cli, msgcheck.pipeline, msgcheck.platform
 mark("imports (cli, pipeline, numpy, pydantic, yaml)")
 from msgcheck.segment import load_nlp
 load_nlp(); mark("spaCy import and load (tagger + senter)")
-from msgcheck.classify import load_style_model
+from msgcheck.style.model import load_style_model
 load_style_model(); mark("style model load (JSON)")
-from msgcheck.pipeline import Engine, Settings, default_engine_embedder
+from msgcheck.pipeline import Engine, Settings
+from msgcheck.embed import engine_embedder
 from msgcheck.embed import default_cache_dir
-emb = default_engine_embedder(default_cache_dir()); emb.inner.encode(["warm"])
+emb = engine_embedder(default_cache_dir()); emb.inner.encode(["warm"])
 mark("embedding model load")
 platform = msgcheck.platform.load_platform(sys.argv[1])
 engine = Engine(platform, Settings(cache_dir=default_cache_dir()), embedder=emb)

@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 def night(args: list[str], env: dict[str, str]) -> tuple[float, dict, int]:
     """Run `msgcheck crawl` with the command registered; return seconds, report, exit code."""
     code = ("import sys; from msgcheck.cli import cli, main; "
-            "from msgcheck.cli_crawl import crawl, history; "
+            "from msgcheck.cli.crawl import crawl, history; "
             "cli.add_command(crawl); cli.add_command(history); sys.exit(main(sys.argv[1:]))")
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code, "crawl", *args], env=env,

@@ -6,7 +6,7 @@ Claims are generated, not embedded: each claim gets a 384-d unit vector drawn ar
 "message" centres (so shadow-message clustering has real structure), a status (60 % aligned,
 20 % drift, 20 % off-platform), a style and a pillar, spread over `claims / 50` assets (decks,
 pages and drafts). The platform is the bundled example with random unit vectors for its texts.
-We time `consistency.cross_asset(analysis)` alone (best of `--repeat`) and measure its peak
+We time `cross_asset.cross_asset(analysis)` alone (best of `--repeat`) and measure its peak
 Python heap with tracemalloc. Growth from 10k to 100k shows whether the analysis stays
 near-linear (the shadow-message clustering uses hash buckets, never an all-pairs matrix).
 
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from msgcheck.analysis import Analysis, PlatformIndex, calibrate  # noqa: E402
-from msgcheck.consistency import cross_asset  # noqa: E402
+from msgcheck.cross_asset import cross_asset  # noqa: E402
 from msgcheck.model import Claim, ClaimResult, Document, Location  # noqa: E402
 from msgcheck.platform import load_platform  # noqa: E402
 

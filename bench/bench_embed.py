@@ -3,7 +3,7 @@
 Method
 ------
 1. Corpus: the first 2,000 distinct texts of the project's labelled marketing sentences, the style
-   training sets (src/msgcheck/data/style_train_{a,b,c}.jsonl, 1,860 distinct) topped up from
+   training sets (src/msgcheck/style/data/style_train_{a,b,c}.jsonl, 1,860 distinct) topped up from
    evaluation/style_eval.jsonl. All paths encode the same texts in the same order.
 2. Export: both ONNX models are exported once, each in a fresh subprocess, into a temporary cache
    folder (`MSGCHECK_CACHE_DIR`), before anything is timed. The export time is reported on its own
@@ -44,7 +44,7 @@ PATHS = ("torch-fp32", "onnx-fp32", "onnx-int8")
 
 def corpus(n: int) -> list[str]:
     """The first n distinct texts of the training sets, then the evaluation set."""
-    data = ROOT / "src" / "msgcheck" / "data"
+    data = ROOT / "src" / "msgcheck" / "style" / "data"
     files = sorted(data.glob("style_train_*.jsonl")) + [ROOT / "evaluation" / "style_eval.jsonl"]
     texts: dict[str, None] = {}
     for path in files:
@@ -62,10 +62,10 @@ def make_embedder(path: str) -> Any:
         import torch
 
         torch.set_num_threads(2)
-        from msgcheck.embed import SentenceTransformerEmbedder
+        from msgcheck.embed.torch import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(batch_size=64)
-    from msgcheck.onnx_embed import OnnxEmbedder
+    from msgcheck.embed.onnx import OnnxEmbedder
 
     return OnnxEmbedder(quantized=path == "onnx-int8", batch_size=64, threads=2)
 
@@ -218,7 +218,7 @@ def worker_main(argv: list[str]) -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     if args.worker == "export":
-        from msgcheck.onnx_embed import ensure_exported
+        from msgcheck.embed.onnx import ensure_exported
 
         model = ensure_exported(quantized=args.path == "onnx-int8")
         info = {"size_mib": model.stat().st_size / 2**20}

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def corpus_texts(n: int) -> list[str]:
     texts: list[str] = []
-    for path in sorted((ROOT / "src" / "msgcheck" / "data").glob("style_train*.jsonl")) + [
+    for path in sorted((ROOT / "src" / "msgcheck" / "style" / "data").glob("style_train*.jsonl")) + [
             ROOT / "evaluation" / "style_eval.jsonl"]:
         texts += [json.loads(line)["text"] for line in path.read_text().splitlines() if line]
     out = []
@@ -57,8 +57,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
-    from msgcheck.embed import default_embedder
-    from msgcheck.pipeline import Engine, Settings, model_backend
+    from msgcheck.embed.torch import default_embedder
+    from msgcheck.pipeline import Engine, Settings
+    from msgcheck.embed import backend as model_backend
     from msgcheck.platform import load_platform
 
     texts = corpus_texts(args.claims)
@@ -96,7 +97,7 @@ def main() -> None:
         assert report is not None
         claims = sum(d.claims for d in report.documents)
         fragments = len(report.claims)
-        from msgcheck.onnx_embed import model_root
+        from msgcheck.embed.onnx import model_root
 
         # A fresh embedding cache, but the ONNX export made at install (as a user has it).
         env = dict(os.environ, MSGCHECK_CACHE_DIR=str(Path(tmp) / "cli-cache"),

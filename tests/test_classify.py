@@ -8,15 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from msgcheck.classify import (
-    StyleModel,
-    bundled_training_files,
-    fit_style_model,
-    load_examples,
-    load_style_model,
-)
+from msgcheck.style.model import StyleModel, load_style_model
+from msgcheck.style.examples import bundled_training_files, load_examples
+from msgcheck.style.train import fit_style_model
 from msgcheck.errors import ConfigError, ModelError
-from msgcheck.features import FEATURE_NAMES
+from msgcheck.style.features import FEATURE_NAMES
 
 from conftest import ROOT
 
@@ -104,17 +100,17 @@ def test_bundled_training_data_meets_the_brief():
 
 @pytest.fixture(scope="module")
 def encoded_training(nlp, cache_dir):
-    from msgcheck.pipeline import default_engine_embedder
-    from msgcheck.training import encode_examples
+    from msgcheck.embed import engine_embedder
+    from msgcheck.style.train import encode_examples
 
     examples = [e for f in bundled_training_files() for e in load_examples(f)]
-    model = default_engine_embedder(cache_dir)
+    model = engine_embedder(cache_dir)
     return encode_examples(examples, model, nlp), model.identity
 
 
 @pytest.mark.model
 def test_bundled_model_is_reproducible_from_the_data(encoded_training):
-    from msgcheck.training import train
+    from msgcheck.style.train import train
 
     encoded, identity = encoded_training
     retrained = train(encoded, identity)
@@ -128,7 +124,7 @@ def test_bundled_model_is_reproducible_from_the_data(encoded_training):
 
 @pytest.mark.model
 def test_cross_validated_macro_f1_stays_above_its_floor(encoded_training):
-    from msgcheck.training import cross_validate
+    from msgcheck.style.train import cross_validate
 
     encoded, identity = encoded_training
     scores = cross_validate(encoded, identity, folds=5)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from msgcheck.embed import CachedEmbedder, EmbeddingCache, default_embedder
+from msgcheck.embed import CachedEmbedder, EmbeddingCache
+from msgcheck.embed.torch import default_embedder
 
 
 def test_cache_encodes_each_text_once_and_survives_reopen(tmp_path, fake_embedder):

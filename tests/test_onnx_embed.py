@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from msgcheck import onnx_embed
-from msgcheck.embed import DIMENSIONS, SentenceTransformerEmbedder, default_embedder
-from msgcheck.onnx_embed import (
+from msgcheck.embed import onnx as onnx_embed
+from msgcheck.embed import DIMENSIONS
+from msgcheck.embed.torch import SentenceTransformerEmbedder, default_embedder
+from msgcheck.embed.onnx import (
     OnnxEmbedder,
     best_embedder,
     ensure_exported,
@@ -23,7 +24,7 @@ from msgcheck.onnx_embed import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-TRAIN_A = ROOT / "src" / "msgcheck" / "data" / "style_train_a.jsonl"
+TRAIN_A = ROOT / "src" / "msgcheck" / "style" / "data" / "style_train_a.jsonl"
 
 needs_onnx = pytest.mark.skipif(
     not onnx_embed.can_export(quantized=True),
@@ -98,7 +99,7 @@ def test_batches_cover_every_row_once_and_cut_where_padding_would_dominate():
 
 def test_importing_the_module_keeps_torch_and_transformers_out():
     code = (
-        "import sys, msgcheck.onnx_embed\n"
+        "import sys, msgcheck.embed.onnx\n"
         "heavy = sorted(m for m in ('torch', 'transformers', 'sentence_transformers', 'onnx')"
         " if m in sys.modules)\n"
         "print(','.join(heavy))\n"

@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from msgcheck.classify import load_examples, load_style_model
+from msgcheck.style.examples import load_examples
+from msgcheck.style.model import load_style_model
 from msgcheck.evaluate import load_labelled_platform, pillar_report, style_report, \
     summarise_pillars
 
@@ -20,9 +21,9 @@ FLOORS = json.loads((ROOT / "evaluation" / "floors.json").read_text())
 
 @pytest.fixture(scope="module")
 def tools(nlp, cache_dir):
-    from msgcheck.pipeline import default_engine_embedder
+    from msgcheck.embed import engine_embedder
 
-    return default_engine_embedder(cache_dir), nlp, load_style_model()
+    return engine_embedder(cache_dir), nlp, load_style_model()
 
 
 @pytest.mark.parametrize(("name", "floor"), [("style_eval", "style_heldout_macro_f1"),

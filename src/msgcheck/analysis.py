@@ -29,12 +29,12 @@ from typing import Any
 
 import numpy as np
 
-from msgcheck.classify import StyleModel
 from msgcheck.embed import Embedder
 from msgcheck.errors import InputError
-from msgcheck.features import featurize
 from msgcheck.model import Claim, ClaimResult, Document, Status
 from msgcheck.platform import MessagePlatform, PlatformText
+from msgcheck.style.features import featurize
+from msgcheck.style.model import StyleModel
 
 # Quantiles of the two reference distributions that place the bands (see docs/calibration.md).
 OFF_QUANTILE = 0.75

@@ -326,7 +326,7 @@ class OptionsResolver:
     def _build(self, matched: tuple[int, ...]) -> Any:
         if matched in self._cache:
             return self._cache[matched]
-        from msgcheck.checks import CheckOptions
+        from msgcheck.checks.base import CheckOptions
         from msgcheck.model import Severity
 
         v = self.config.values

@@ -26,9 +26,11 @@ from msgcheck.analysis import (
     pillar_scores,
     pooled_pillar_scores,
 )
-from msgcheck.classify import Example, StyleModel
 from msgcheck.embed import Embedder
-from msgcheck.features import (
+from msgcheck.model import STYLES
+from msgcheck.platform import MessagePlatform, load_platform
+from msgcheck.style.examples import Example
+from msgcheck.style.features import (
     ABOUT,
     CTA_VERBS,
     OUTCOME,
@@ -37,9 +39,8 @@ from msgcheck.features import (
     SPEC,
     featurize,
 )
-from msgcheck.model import STYLES
-from msgcheck.platform import MessagePlatform, load_platform
-from msgcheck.training import style_scores
+from msgcheck.style.model import StyleModel
+from msgcheck.style.train import style_scores
 
 # Zero-shot prototypes: the labelling guide's definitions, phrased a few ways. Not examples.
 PROTOTYPES: dict[str, tuple[str, ...]] = {

@@ -17,8 +17,7 @@ from typing import Any
 from msgcheck import __version__
 from msgcheck.analysis import Analysis, PlatformIndex, analyze, cached_index
 from msgcheck.checks import UNREADABLE, CheckOptions, run_checks
-from msgcheck.classify import StyleModel, load_style_model
-from msgcheck.embed import CachedEmbedder, EmbeddingCache, Embedder, default_embedder
+from msgcheck.embed import Embedder, engine_embedder
 from msgcheck.errors import InputError
 from msgcheck.ingest import discover, read_bytes, read_path, reader_for
 from msgcheck.ingest import text as text_reader
@@ -34,6 +33,8 @@ from msgcheck.model import (
 )
 from msgcheck.platform import MessagePlatform
 from msgcheck.segment import load_nlp, segment
+from msgcheck.style.model import StyleModel, load_style_model
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -51,6 +52,8 @@ class Settings:
     """Add the cross-asset sections (coverage, leads, shadow messages) to the report."""
     options_for: Callable[[str], CheckOptions] | None = None
     """Per-input options (config overrides by path glob); None: `options` everywhere."""
+    backend: str | None = None
+    """Embedding backend, a name in `msgcheck.embed.BACKENDS`; None for the default (onnx)."""
 
 
 @dataclass
@@ -66,7 +69,7 @@ class Engine:
 
     def __post_init__(self) -> None:
         if self.embedder is None:
-            self.embedder = default_engine_embedder(self.settings.cache_dir)
+            self.embedder = engine_embedder(self.settings.cache_dir, self.settings.backend)
             _preload(self.embedder)
         if self.style_model is None:
             self.style_model = load_style_model(self.settings.style_model)
@@ -101,7 +104,7 @@ class Engine:
         findings.sort(key=Finding.sort_key)
         report = build_report(analysis, findings, self.settings)
         if self.settings.cross_asset:
-            from msgcheck.consistency import cross_asset
+            from msgcheck.cross_asset import cross_asset
 
             report.extras.update(cross_asset(analysis))
         return report
@@ -133,8 +136,8 @@ class Engine:
         )
         doc = Document(source, "lines", blocks)
         assert self.embedder is not None and self.style_model is not None
-        from msgcheck.segment import fragment_kind
         from msgcheck.model import Claim
+        from msgcheck.segment import fragment_kind
 
         claims = [
             Claim(b.text, b.location, b.scope, source, i, fragment_kind(b.text, b.scope))
@@ -154,32 +157,6 @@ class Engine:
         for f in findings:
             by_line.setdefault(f.location.line, []).append(f)
         return [(r, by_line.get(r.claim.location.line, [])) for r in analysis.results]
-
-
-_EMBEDDERS: dict[str, CachedEmbedder] = {}
-
-
-def model_backend() -> Embedder:
-    """The embedding model: ONNX Runtime (fp32) by default, sentence-transformers on torch as the
-    reference path (`MSGCHECK_BACKEND=torch`, or when onnxruntime is missing). The two agree to
-    cosine 0.9999998 (tests/test_onnx_embed.py); ONNX starts in 0.3 s instead of 5."""
-    import os
-
-    if os.environ.get("MSGCHECK_BACKEND", "onnx").lower() == "torch":
-        return default_embedder()
-    from msgcheck.onnx_embed import best_embedder
-
-    return best_embedder()
-
-
-def default_engine_embedder(cache_dir: Path | None = None) -> CachedEmbedder:
-    """The process-wide embedder, with the SQLite cache in `cache_dir` (None: no cache)."""
-    inner = model_backend()
-    key = f"{inner.identity}|{cache_dir}"
-    if key not in _EMBEDDERS:
-        cache = EmbeddingCache(cache_dir / "embeddings.sqlite") if cache_dir else None
-        _EMBEDDERS[key] = CachedEmbedder(inner, cache)
-    return _EMBEDDERS[key]
 
 
 def _preload(embedder: Embedder) -> None:

@@ -22,8 +22,12 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+Main = Callable[[list[str]], int]
+"""The CLI entry point: argv in, exit status out."""
 
 PROTOCOL = 1
 CONNECT_TIMEOUT = 0.2
@@ -88,9 +92,7 @@ def forward(argv: list[str]) -> tuple[int, str, str] | None:
     return int(reply["code"]), str(reply.get("stdout", "")), str(reply.get("stderr", ""))
 
 
-def _handle(request: dict[str, Any]) -> dict[str, Any]:
-    from msgcheck.cli import main
-
+def _handle(request: dict[str, Any], main: Main) -> dict[str, Any]:
     if request.get("protocol") != PROTOCOL:
         return {"code": 2, "stdout": "", "stderr": "error[E501] msgcheck serve speaks another "
                 "protocol version; restart it\n"}
@@ -124,14 +126,13 @@ def _handle(request: dict[str, Any]) -> dict[str, Any]:
 
 def warm_up(platform: str | None) -> None:
     """Load spaCy, the embedding model and the style model, and embed the platform, once."""
-    from msgcheck.classify import load_style_model
-    from msgcheck.embed import default_cache_dir
-    from msgcheck.pipeline import default_engine_embedder
+    from msgcheck.embed import default_cache_dir, engine_embedder
     from msgcheck.segment import load_nlp
+    from msgcheck.style.model import load_style_model
 
     load_nlp()
     load_style_model()
-    embedder = default_engine_embedder(default_cache_dir())
+    embedder = engine_embedder(default_cache_dir())
     embedder.encode(["warm up"])
     if platform:
         from msgcheck.analysis import cached_index
@@ -140,8 +141,10 @@ def warm_up(platform: str | None) -> None:
         cached_index(load_platform(platform), embedder)
 
 
-def serve(path: Path, idle_timeout: float, platform: str | None, log: Any) -> None:
-    """Listen until idle for `idle_timeout` seconds (0: forever)."""
+def serve(path: Path, idle_timeout: float, platform: str | None, log: Callable[[str], None],
+          main: Main) -> None:
+    """Listen until idle for `idle_timeout` seconds (0: forever); answer each request by running
+    `main` (the CLI's entry point, passed in so that this module never imports the CLI)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if path.exists():
         probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -182,7 +185,7 @@ def serve(path: Path, idle_timeout: float, platform: str | None, log: Any) -> No
                 conn.settimeout(REPLY_TIMEOUT)
                 try:
                     request = json.loads(_recv_line(conn) or b"null")
-                    reply = _handle(request) if isinstance(request, dict) else {
+                    reply = _handle(request, main) if isinstance(request, dict) else {
                         "code": 2, "stdout": "", "stderr": "error[E502] bad request\n"}
                 except Exception as exc:  # keep serving whatever one request did
                     reply = {"code": 2, "stdout": "",

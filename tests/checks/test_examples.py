@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from msgcheck.checks import all_checks
+from msgcheck.checks import ALL
 from msgcheck.ingest import markdown
 
-CASES = [(check.id, i, ex) for check in all_checks() for i, ex in enumerate(check.examples)]
+CASES = [(check.id, i, ex) for check in ALL for i, ex in enumerate(check.examples)]
 
 
-@pytest.mark.parametrize("check", all_checks(), ids=lambda c: c.id)
+@pytest.mark.parametrize("check", ALL, ids=lambda c: c.id)
 def test_every_check_has_flag_and_pass_examples(check):
     assert any(e.flags for e in check.examples), f"{check.id} has no must-flag example"
     assert any(not e.flags for e in check.examples), f"{check.id} has no must-pass example"
@@ -18,7 +18,7 @@ def test_every_check_has_flag_and_pass_examples(check):
 
 
 def test_check_ids_are_unique_and_dotted_kebab():
-    ids = [c.id for c in all_checks()]
+    ids = [c.id for c in ALL]
     assert len(ids) == len(set(ids))
     for cid in ids:
         area, name = cid.split(".")

@@ -186,7 +186,7 @@ def page(title: str, paragraphs: Iterable[str] = (), links: Iterable[str] = (),
 def sentences() -> list[str]:
     """Marketing sentences from the project's own labelled data (deterministic order)."""
     out: list[str] = []
-    data = ROOT / "src" / "msgcheck" / "data"
+    data = ROOT / "src" / "msgcheck" / "style" / "data"
     for path in sorted(data.glob("style_train*.jsonl")) + [ROOT / "evaluation" /
                                                            "style_eval.jsonl"]:
         for line in path.read_text(encoding="utf-8").splitlines():

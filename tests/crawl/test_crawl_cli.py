@@ -16,7 +16,7 @@ from sitesrv import Route, SiteServer, page
 def main(tmp_path, monkeypatch):
     """cli.main with the crawl commands registered (cli.py does that once wired)."""
     from msgcheck import cli as cli_module
-    from msgcheck.cli_crawl import crawl, history
+    from msgcheck.cli.crawl import crawl, history
 
     for command in (crawl, history):
         if command.name not in cli_module.cli.commands:
@@ -32,7 +32,7 @@ def run(main, capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_importing_the_commands_loads_no_heavy_module():
-    code = ("import sys, msgcheck.cli_crawl; heavy = [m for m in ('scrapy', 'sqlalchemy', "
+    code = ("import sys, msgcheck.cli.crawl; heavy = [m for m in ('scrapy', 'sqlalchemy', "
             "'twisted', 'torch', 'spacy', 'msgcheck.pipeline', 'msgcheck.crawl', "
             "'msgcheck.history') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -130,7 +130,7 @@ def test_crawl_with_the_real_model_reports_gates_on_new_findings_and_keeps_histo
 
 def test_html_crawl_report_has_trends_and_page_findings(tmp_path):
     """The nightly HTML report: one self-contained page with trend charts over past runs."""
-    from msgcheck.cli_crawl import render_html
+    from msgcheck.cli.crawl import render_html
     from msgcheck.crawl import CrawlReport, PageResult
     from msgcheck.history import History
     from msgcheck.model import Finding, Location, Severity

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from jsonschema import Draft4Validator
 
-from msgcheck.checks import all_checks
+from msgcheck.checks import ALL as ALL_CHECKS
 from msgcheck.model import DocumentSummary, Finding, Location, Report, Severity
 from msgcheck.report import sarif
 
@@ -118,7 +118,7 @@ def test_empty_report_is_schema_valid_with_rules_and_no_results(validator):
     assert_valid(validator, log)
     run = log["runs"][0]
     assert run["results"] == []
-    assert {r["id"] for r in run["tool"]["driver"]["rules"]} >= {c.id for c in all_checks()}
+    assert {r["id"] for r in run["tool"]["driver"]["rules"]} >= {c.id for c in ALL_CHECKS}
 
 
 def test_driver_lists_every_check_and_io_unreadable_with_docs_and_default_level():
@@ -126,7 +126,7 @@ def test_driver_lists_every_check_and_io_unreadable_with_docs_and_default_level(
     assert driver["name"] == "msgcheck" and driver["version"] == "0.1.0"
     assert driver["informationUri"] == "https://github.com/msgcheck/msgcheck"
     rules = {r["id"]: r for r in driver["rules"]}
-    expected = {c.id: c for c in all_checks()}
+    expected = {c.id: c for c in ALL_CHECKS}
     assert list(rules) == [*expected, "io.unreadable"]
     for check_id, check in expected.items():
         rule = rules[check_id]

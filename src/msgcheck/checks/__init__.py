@@ -8,105 +8,29 @@ both). `ALL` below is the one explicit list; there is no registration by decorat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from msgcheck.model import Finding, Location, Severity
+from msgcheck.checks import alignment, framing, messaging, proof, terminology
+from msgcheck.checks.base import (
+    UNREADABLE,
+    UNREADABLE_SUMMARY,
+    Check,
+    CheckOptions,
+    Example,
+    enabled,
+    suppressed,
+)
+from msgcheck.model import Finding
 
 if TYPE_CHECKING:
     from msgcheck.analysis import Analysis
 
+__all__ = ["ALL", "UNREADABLE", "UNREADABLE_SUMMARY", "Check", "CheckOptions", "Example",
+           "reference_markdown", "run_checks"]
 
-@dataclass(frozen=True)
-class CheckOptions:
-    """Settings every check may read (from flags and config)."""
-
-    select: tuple[str, ...] = ()
-    """Run only checks whose id starts with one of these (empty: all)."""
-    ignore: tuple[str, ...] = ()
-    """Skip checks whose id starts with one of these."""
-    severity: dict[str, Severity] = field(default_factory=dict)
-    """Per-check severity overrides, by id."""
-    asset_ratio_max: float = 0.5
-    """framing.asset-ratio: largest acceptable share of feature claims in one asset."""
-    asset_ratio_min_claims: int = 6
-    """framing.asset-ratio: assets with fewer claims are not judged."""
-    feature_run: int = 3
-    """framing.feature-heavy: this many feature claims in a slide or section, and no pain, is a
-    feature list."""
-
-
-CheckFn = Callable[["Analysis", CheckOptions], Iterator[Finding]]
-
-UNREADABLE = "io.unreadable"
-"""The id of the finding for an input that could not be read (emitted by the pipeline)."""
-UNREADABLE_SUMMARY = "An input that could not be read (named, with why)."
-
-
-@dataclass(frozen=True)
-class Example:
-    """A check example: a small Markdown draft, and whether the check must flag it."""
-
-    text: str
-    """The draft; each paragraph, heading or bullet is a claim."""
-    flags: bool
-    """True: the check must report a finding; False: it must report none."""
-
-
-@dataclass(frozen=True)
-class Check:
-    """A check's id, function, default severity, one-line summary and examples."""
-
-    id: str
-    """Dotted id, `area.kebab-name`."""
-    run: CheckFn
-    """The check function."""
-    severity: Severity
-    """Default severity."""
-    summary: str
-    """What it catches, in one line."""
-    examples: tuple[Example, ...] = ()
-    """Must-flag and must-pass examples, judged against the bundled example platform."""
-
-
-def make_finding(check: Check, options: CheckOptions, message: str, location: Location,
-                 **kwargs: object) -> Finding:
-    """A Finding with the check's effective severity."""
-    severity = options.severity.get(check.id, check.severity)
-    return Finding(check=check.id, severity=severity, message=message, location=location,
-                   **kwargs)  # type: ignore[arg-type]
-
-
-def _all() -> tuple[Check, ...]:
-    from msgcheck.checks import alignment, framing, messaging, proof, terminology
-
-    return (*alignment.CHECKS, *framing.CHECKS, *proof.CHECKS, *terminology.CHECKS,
-            *messaging.CHECKS)
-
-
-ALL: tuple[Check, ...] = ()
-
-
-def all_checks() -> tuple[Check, ...]:
-    """Every check, in a fixed order."""
-    global ALL
-    if not ALL:
-        ALL = _all()
-    return ALL
-
-
-def enabled(check_id: str, options: CheckOptions) -> bool:
-    """Whether select / ignore let this check run."""
-    if options.select and not any(check_id.startswith(p) for p in options.select):
-        return False
-    return not any(check_id.startswith(p) for p in options.ignore)
-
-
-def suppressed(check_id: str, ignore: frozenset[str]) -> bool:
-    """Whether an inline `msgcheck: ignore` set covers this check."""
-    return "*" in ignore or any(check_id == p or check_id.startswith(p + ".") or
-                                check_id.startswith(p) and p.endswith(".") for p in ignore)
+ALL: tuple[Check, ...] = (*alignment.CHECKS, *framing.CHECKS, *proof.CHECKS, *terminology.CHECKS,
+                          *messaging.CHECKS)
+"""Every check, in a fixed order."""
 
 
 def run_checks(analysis: Analysis, options: CheckOptions) -> list[Finding]:
@@ -117,7 +41,7 @@ def run_checks(analysis: Analysis, options: CheckOptions) -> list[Finding]:
         if result.claim.ignore:
             places[(loc.source, loc.slide, loc.line, loc.element)] = result.claim.ignore
     findings: list[Finding] = []
-    for check in all_checks():
+    for check in ALL:
         if not enabled(check.id, options):
             continue
         for finding in check.run(analysis, options):
@@ -140,13 +64,13 @@ def reference_markdown() -> str:
              "(docs/configuration.md). Examples are judged against the bundled example platform "
              "(`message_platform/`) and run as tests.", ""]
     lines += ["| check | default severity | catches |", "|---|---|---|"]
-    for check in all_checks():
+    for check in ALL:
         lines.append(f"| [`{check.id}`](#{check.id.replace('.', '')}) | {check.severity.value} "
                      f"| {check.summary} |")
     lines.append(f"| [`{UNREADABLE}`](#{UNREADABLE.replace('.', '')}) | error | "
                  f"{UNREADABLE_SUMMARY} |")
     lines.append("")
-    for check in all_checks():
+    for check in ALL:
         module = sys.modules[check.run.__module__]
         lines += [f'<a id="{check.id}"></a>', "", f"## {check.id}", "",
                   f"**Default severity:** {check.severity.value}. {check.summary}", "",

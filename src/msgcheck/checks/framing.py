@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from msgcheck.checks import Check, CheckOptions, Example, make_finding
+from msgcheck.checks.base import Check, CheckOptions, Example, make_finding
 from msgcheck.model import ClaimResult, Finding, Location, Severity
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from msgcheck.checks import Check, CheckOptions, Example, make_finding
+from msgcheck.checks.base import Check, CheckOptions, Example, make_finding
 from msgcheck.model import Finding, Severity
 
 if TYPE_CHECKING:

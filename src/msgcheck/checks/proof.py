@@ -29,12 +29,11 @@ and fragments that are not claims are not judged.
 from __future__ import annotations
 
 import weakref
-
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from msgcheck.checks import Check, CheckOptions, Example, make_finding
+from msgcheck.checks.base import Check, CheckOptions, Example, make_finding
 from msgcheck.figures import (
     Figure,
     compatible,

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from msgcheck.checks import Check, CheckOptions, Example, make_finding
+from msgcheck.checks.base import Check, CheckOptions, Example, make_finding
 from msgcheck.model import Finding, Location, Severity
 
 if TYPE_CHECKING:

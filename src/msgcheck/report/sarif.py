@@ -23,8 +23,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from msgcheck.checks.base import UNREADABLE, UNREADABLE_SUMMARY
 from msgcheck.model import Report
-from msgcheck.checks import UNREADABLE, UNREADABLE_SUMMARY
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -90,12 +90,12 @@ def _rule(check_id: str, summary: str, detail: str, level: str) -> dict[str, Any
 
 
 def rules(finding_checks: Sequence[tuple[str, str]] = ()) -> list[dict[str, Any]]:
-    """Every check's rule descriptor in `all_checks()` order, then `io.unreadable`, then any check
+    """Every check's rule descriptor in `ALL` order, then `io.unreadable`, then any check
     id a finding names that msgcheck does not list (`(check id, severity)` pairs), sorted."""
-    from msgcheck.checks import all_checks
+    from msgcheck.checks import ALL
 
     out = [_rule(c.id, c.summary, _first_paragraph(c.run.__doc__), LEVELS[c.severity.value])
-           for c in all_checks()]
+           for c in ALL]
     out.append(_rule(UNREADABLE, UNREADABLE_SUMMARY, "", "error"))
     known = {r["id"] for r in out}
     extra: dict[str, str] = {}

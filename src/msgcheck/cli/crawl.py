@@ -1,7 +1,6 @@
 """`msgcheck crawl` and `msgcheck history`: the nightly website check and its trends.
 
-Registered in cli.py with `cli.add_command(crawl)` and `cli.add_command(history)`. Like cli.py,
-this module prints; Scrapy, SQLAlchemy and the pipeline are imported inside the commands, so
+Registered in `msgcheck.cli` with the other commands. Like every `cli` module, it prints; Scrapy, SQLAlchemy and the pipeline are imported inside the commands, so
 importing it costs no more than click.
 
 Exit status of `crawl`: 0 when no NEW finding is at or above `--fail-on`; 1 when one is; 2 when
@@ -20,20 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from msgcheck.cli.common import FAIL_ON, ExitStatus, echo, fail_status
+
 if TYPE_CHECKING:
     from msgcheck.crawl import CrawlReport
     from msgcheck.model import Finding
 
-FAIL_ON = ("error", "warning", "suggestion", "never")
-"""Same levels as `msgcheck scan --fail-on` (cli.FAIL_ON)."""
 CRAWL_FORMATS = ("text", "json", "markdown", "html")
 HISTORY_FORMATS = ("text", "json")
 MD_LIMIT = 50
 """Findings and pages listed in the Markdown report before "... and N more"."""
-
-
-def _echo(text: str, err: bool = False) -> None:
-    click.echo(text, err=err, nl=not text.endswith("\n"))
 
 
 def _db_url(value: str | None) -> str:
@@ -95,7 +90,6 @@ def crawl(urls: tuple[str, ...], platform_path: str | None, sitemaps: tuple[str,
     pages whose content changed, and report the findings that are new or resolved since the
     last run. `--fail-on` applies to new findings.
     """
-    from msgcheck.cli import ExitStatus, fail_status
     from msgcheck.crawl import CrawlConfig, analysis_key, check_site, default_http_cache
     from msgcheck.embed import default_cache_dir
     from msgcheck.history import History
@@ -113,7 +107,7 @@ def crawl(urls: tuple[str, ...], platform_path: str | None, sitemaps: tuple[str,
             raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
     starts = [normalise_url(u) for u in urls]
     platform = load_platform(value)
-    from msgcheck.checks import CheckOptions
+    from msgcheck.checks.base import CheckOptions
 
     # What the stored findings depend on, known without importing the pipeline: an unchanged
     # night never loads it.
@@ -154,9 +148,9 @@ def crawl(urls: tuple[str, ...], platform_path: str | None, sitemaps: tuple[str,
             report)
     if output:
         Path(output).write_text(rendered, encoding="utf-8")
-        _echo(f"wrote {output}: {_headline(report)}", err=True)
+        echo(f"wrote {output}: {_headline(report)}", err=True)
     else:
-        _echo(rendered)
+        echo(rendered)
 
     if fail_on == "never":
         return int(ExitStatus.OK)
@@ -191,9 +185,9 @@ def history(db: str | None, last_n: int, fmt: str) -> int:
 
     data = trends(_db_url(db), last_n)
     if fmt == "json":
-        _echo(json.dumps(data, indent=2, sort_keys=True))
+        echo(json.dumps(data, indent=2, sort_keys=True))
     else:
-        _echo(render_trends(data))
+        echo(render_trends(data))
     return 0
 
 

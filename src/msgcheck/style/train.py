@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from msgcheck.classify import (
-    SEED,
-    Example,
-    StyleModel,
-    data_digest,
-    fit_style_model,
-)
 from msgcheck.embed import Embedder
-from msgcheck.features import featurize
 from msgcheck.model import STYLES
+from msgcheck.style.examples import Example, data_digest
+from msgcheck.style.features import featurize
+from msgcheck.style.model import (
+    DEFAULT_ALPHA,
+    DEFAULT_EMBEDDING_SCALE,
+    DEFAULT_HIDDEN,
+    DEFAULT_MEMBERS,
+    SEED,
+    Layer,
+    StyleModel,
+)
 
 
 @dataclass(frozen=True)
@@ -96,3 +100,55 @@ def style_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any
     out["confusion"] = {g: {p: sum(1 for a, b in zip(gold, predicted) if a == g and b == p)
                             for p in classes} for g in classes}
     return out
+
+
+def fit_style_model(
+    embeddings: np.ndarray,
+    lexical: np.ndarray,
+    labels: Sequence[str],
+    *,
+    embedding_identity: str,
+    hidden: int = DEFAULT_HIDDEN,
+    alpha: float = DEFAULT_ALPHA,
+    members: int = DEFAULT_MEMBERS,
+    embedding_scale: float = DEFAULT_EMBEDDING_SCALE,
+    meta: dict[str, Any] | None = None,
+) -> StyleModel:
+    """Fit `members` small networks with fixed seeds (deterministic) and keep their weights.
+
+    `hidden=0` fits a multinomial logistic regression instead (one linear layer, C = 1/alpha).
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+
+    mean = lexical.mean(axis=0)
+    scale = lexical.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    partial = StyleModel(tuple(STYLES), (), mean, scale, embedding_scale, embedding_identity)
+    x = partial.design(embeddings, lexical)
+    y = np.asarray([STYLES.index(label) for label in labels])  # type: ignore[arg-type]
+    fitted: list[tuple[Layer, ...]] = []
+    for k in range(members):
+        if hidden <= 0:
+            lr = LogisticRegression(C=1.0 / alpha, max_iter=5000, random_state=SEED + k).fit(x, y)
+            order = [list(lr.classes_).index(i) for i in range(len(STYLES))]
+            fitted.append(((lr.coef_[order].T.copy(), lr.intercept_[order].copy()),))
+            continue
+        net = MLPClassifier((hidden,), alpha=alpha, max_iter=800, random_state=SEED + k)
+        net.fit(x, y)
+        order = [list(net.classes_).index(i) for i in range(len(STYLES))]
+        layers = list(zip(net.coefs_, net.intercepts_))
+        w_last, b_last = layers[-1]
+        layers[-1] = (w_last[:, order], b_last[order])
+        fitted.append(tuple((w.copy(), b.copy()) for w, b in layers))
+    return StyleModel(
+        classes=tuple(STYLES),
+        members=tuple(fitted),
+        lex_mean=mean,
+        lex_scale=scale,
+        embedding_scale=embedding_scale,
+        embedding_identity=embedding_identity,
+        meta=dict(meta or {}, hidden=hidden, alpha=alpha, members=members,
+                  embedding_scale=embedding_scale,
+                  counts=dict(sorted(Counter(labels).items()))),
+    )

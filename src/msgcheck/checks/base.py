@@ -1,0 +1,85 @@
+"""What every check is made of: `Check`, `CheckOptions`, `Example`, and helpers they share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from msgcheck.model import Finding, Location, Severity
+
+if TYPE_CHECKING:
+    from msgcheck.analysis import Analysis
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Settings every check may read (from flags and config)."""
+
+    select: tuple[str, ...] = ()
+    """Run only checks whose id starts with one of these (empty: all)."""
+    ignore: tuple[str, ...] = ()
+    """Skip checks whose id starts with one of these."""
+    severity: dict[str, Severity] = field(default_factory=dict)
+    """Per-check severity overrides, by id."""
+    asset_ratio_max: float = 0.5
+    """framing.asset-ratio: largest acceptable share of feature claims in one asset."""
+    asset_ratio_min_claims: int = 6
+    """framing.asset-ratio: assets with fewer claims are not judged."""
+    feature_run: int = 3
+    """framing.feature-heavy: this many feature claims in a slide or section, and no pain, is a
+    feature list."""
+
+
+CheckFn = Callable[["Analysis", CheckOptions], Iterator[Finding]]
+
+UNREADABLE = "io.unreadable"
+"""The id of the finding for an input that could not be read (emitted by the pipeline)."""
+UNREADABLE_SUMMARY = "An input that could not be read (named, with why)."
+
+
+@dataclass(frozen=True)
+class Example:
+    """A check example: a small Markdown draft, and whether the check must flag it."""
+
+    text: str
+    """The draft; each paragraph, heading or bullet is a claim."""
+    flags: bool
+    """True: the check must report a finding; False: it must report none."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """A check's id, function, default severity, one-line summary and examples."""
+
+    id: str
+    """Dotted id, `area.kebab-name`."""
+    run: CheckFn
+    """The check function."""
+    severity: Severity
+    """Default severity."""
+    summary: str
+    """What it catches, in one line."""
+    examples: tuple[Example, ...] = ()
+    """Must-flag and must-pass examples, judged against the bundled example platform."""
+
+
+def make_finding(check: Check, options: CheckOptions, message: str, location: Location,
+                 **kwargs: object) -> Finding:
+    """A Finding with the check's effective severity."""
+    severity = options.severity.get(check.id, check.severity)
+    return Finding(check=check.id, severity=severity, message=message, location=location,
+                   **kwargs)  # type: ignore[arg-type]
+
+
+def enabled(check_id: str, options: CheckOptions) -> bool:
+    """Whether select / ignore let this check run."""
+    if options.select and not any(check_id.startswith(p) for p in options.select):
+        return False
+    return not any(check_id.startswith(p) for p in options.ignore)
+
+
+def suppressed(check_id: str, ignore: frozenset[str]) -> bool:
+    """Whether an inline `msgcheck: ignore` set covers this check."""
+    return "*" in ignore or any(check_id == p or check_id.startswith(p + ".") or
+                                check_id.startswith(p) and p.endswith(".") for p in ignore)

@@ -1,0 +1,151 @@
+"""`train` and `evaluate`: adapt the style model and measure quality against baselines."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from msgcheck.cli.common import (
+    ExitStatus,
+    cache_option,
+    echo,
+    embedder_and_nlp,
+    platform_option,
+    platform_path_from,
+    style_option,
+)
+
+
+@click.command()
+@click.option("--data", "data", multiple=True, type=click.Path(), metavar="FILE",
+              help="Labelled examples (.csv or .jsonl: text, style[, pillar]). Repeatable.")
+@click.option("--no-bundled", is_flag=True, help="Train on --data only, without msgcheck's own set.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), required=True,
+              help="Where to write the model (JSON).")
+@cache_option
+@click.pass_context
+def train(ctx: click.Context, data: tuple[str, ...], no_bundled: bool, output: str,
+          no_cache: bool) -> int:
+    """Train the style classifier on labelled examples; writes an inspectable JSON model."""
+    from msgcheck.errors import ConfigError
+    from msgcheck.style.examples import bundled_training_files, load_examples
+    from msgcheck.style.train import encode_examples
+    from msgcheck.style.train import train as fit
+
+    files = [] if no_bundled else [str(p) for p in bundled_training_files()]
+    files += list(data)
+    if not files:
+        raise ConfigError("no training data: pass --data FILE", code="E316")
+    from collections import Counter
+
+    from msgcheck.model import STYLES, normalise_text
+    from msgcheck.style.examples import MIN_PER_CLASS
+
+    examples = []
+    seen: dict[str, str] = {}
+    for f in files:
+        for ex in load_examples(f, min_per_class=1, require_all_classes=False):
+            key = normalise_text(ex.text).lower()
+            if key in seen:
+                raise ConfigError(f"duplicate text (also at {seen[key]})", path=ex.source,
+                                  code="E315")
+            seen[key] = ex.source
+            examples.append(ex)
+    counts = Counter(e.style for e in examples)
+    if any(counts.get(s, 0) < MIN_PER_CLASS for s in STYLES):
+        got = ", ".join(f"{s}={counts.get(s, 0)}" for s in STYLES)
+        raise ConfigError(f"too few examples: at least {MIN_PER_CLASS} per class needed ({got})",
+                          path=", ".join(files), code="E316")
+    embedder, nlp = embedder_and_nlp(no_cache)
+    model = fit(encode_examples(examples, embedder, nlp), embedder.identity)
+    tmp = Path(output).with_suffix(".tmp")
+    tmp.write_text(model.to_json(), encoding="utf-8")
+    tmp.replace(output)
+    echo(f"wrote {output}: {len(examples)} examples from {len(files)} files", err=True)
+    return int(ExitStatus.OK)
+
+
+@click.command()
+@click.option("--data", "data", multiple=True, type=click.Path(), metavar="FILE",
+              help="Labelled sentences (.csv or .jsonl: text, style[, pillar]). Repeatable.")
+@platform_option
+@click.option("--pillar-set", "pillar_sets", multiple=True, type=click.Path(file_okay=False),
+              metavar="DIR", help="A folder with platform.yaml and claims.jsonl. Repeatable.")
+@click.option("--cv", "cv_folds", type=click.IntRange(min=2), default=None, metavar="K",
+              help="Also cross-validate the training recipe (K folds) on msgcheck's own "
+                   "training data plus --data.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@cache_option
+@style_option
+def evaluate(data: tuple[str, ...], platform_path: str | None, pillar_sets: tuple[str, ...],
+             cv_folds: int | None, fmt: str, no_cache: bool, style_model: str | None) -> int:
+    """Score the style model and pillar matcher on labelled data, next to baselines.
+
+    Style rows are scored for pain / feature / neutral; rows with a `pillar` column are also
+    scored for pillar matching against --platform.
+    """
+    from pathlib import Path as _Path
+
+    from msgcheck.errors import ConfigError
+    from msgcheck.evaluate import (
+        LabelledPlatform,
+        load_labelled_platform,
+        pillar_report,
+        render_text,
+        style_report,
+        summarise_pillars,
+    )
+    from msgcheck.platform import load_platform
+    from msgcheck.style.examples import load_examples
+    from msgcheck.style.model import load_style_model
+
+    if not data and not pillar_sets and not cv_folds:
+        raise ConfigError("nothing to evaluate: pass --data FILE, --pillar-set DIR or --cv K",
+                          code="E317")
+    model = load_style_model(style_model or os.environ.get("MSGCHECK_STYLE_MODEL"))
+    examples = [e for f in data for e in load_examples(f, min_per_class=1)]
+    labelled = [load_labelled_platform(_Path(d)) for d in pillar_sets]
+    with_pillar = [e for e in examples if e.pillar]
+    if with_pillar:
+        if not (platform_path or os.environ.get("MSGCHECK_PLATFORM")):
+            raise ConfigError("rows carry a pillar column: pass --platform to score them",
+                              code="E317")
+        platform = load_platform(platform_path_from(platform_path))
+        unknown = {e.pillar for e in with_pillar} - {p.id for p in platform.pillars} - {
+            "off_platform"}
+        if unknown:
+            bad = next(e for e in with_pillar if e.pillar in unknown)
+            raise ConfigError(f"unknown pillar {bad.pillar!r} (not in {platform.path})",
+                              path=bad.source, code="E314")
+        labelled.append(LabelledPlatform(
+            "--data", platform, tuple(e.text for e in with_pillar),
+            tuple(str(e.pillar) for e in with_pillar), tuple(e.style for e in with_pillar)))
+    embedder, nlp = embedder_and_nlp(no_cache)
+    style = style_report(examples, model, embedder, nlp) if examples and not cv_folds else None
+    pillars = [pillar_report(lp, embedder, model, nlp) for lp in labelled]
+    cv = None
+    if cv_folds:
+        from msgcheck.style.examples import bundled_training_files
+        from msgcheck.style.train import cross_validate, encode_examples
+
+        pool = [e for f in bundled_training_files() for e in load_examples(f)] + examples
+        cv = cross_validate(encode_examples(pool, embedder, nlp), embedder.identity,
+                            folds=cv_folds)
+    if fmt == "json":
+        out: dict[str, Any] = {"style": style, "pillars": pillars}
+        if pillars:
+            out["pillars_summary"] = summarise_pillars(pillars)
+        if cv is not None:
+            out["cross_validation"] = cv
+        echo(json.dumps(out, indent=2))
+    else:
+        text = render_text(style, pillars)
+        if cv is not None:
+            text += (f"\nCross-validation ({cv_folds} folds, {cv['n']} sentences): macro-F1 "
+                     f"{cv['macro_f1']:.3f}, accuracy {cv['accuracy']:.3f}\n")
+        echo(text)
+    return int(ExitStatus.OK)
