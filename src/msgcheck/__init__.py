@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from msgcheck.version import __version__
 
 __all__ = ["Finding", "Report", "__version__", "check_paths", "load_platform"]
 

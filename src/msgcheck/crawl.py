@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
-from msgcheck import __version__
+from msgcheck.version import __version__
 from msgcheck.errors import InputError, MsgcheckError
 from msgcheck.model import Finding, Location, Severity
 

@@ -281,7 +281,7 @@ class History:
         from sqlalchemy import delete, insert, select, update
         from sqlalchemy.exc import IntegrityError
 
-        from msgcheck import __version__
+        from msgcheck.version import __version__
 
         locks, runs = self.tables["locks"], self.tables["runs"]
         token = f"{socket.gethostname()}:{os.getpid()}:{time.time_ns()}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from msgcheck import __version__
+from msgcheck.version import __version__
 from msgcheck.analysis import Analysis, PlatformIndex, analyze, cached_index
 from msgcheck.checks import UNREADABLE, CheckOptions, run_checks
 from msgcheck.embed import Embedder, engine_embedder

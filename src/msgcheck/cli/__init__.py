@@ -12,7 +12,7 @@ import traceback
 
 import click
 
-from msgcheck import __version__
+from msgcheck.version import __version__
 from msgcheck.cli import configure, crawl, daemon, quality, scan
 from msgcheck.cli.common import ExitStatus
 from msgcheck.errors import MsgcheckError
