@@ -10,9 +10,17 @@ against two references computed from the platform's own texts:
 * **background**: the similarity of a fixed set of unrelated marketing sentences (bundled, many
   industries) to the platform, i.e. how high "about something else" scores on this platform.
 
-A claim is `aligned` when its best pillar score reaches the in-pillar band, `off_platform` when it
-is no higher than typical background, and `drift` in between. docs/calibration.md has the details
-and the measured effect.
+On real companies' copy these bands decide well only where copy sets out to carry the message:
+headlines and titles. Body text, bullets and tables sit as close to the platform when they drift as
+when they are on message (measured on real copy, docs/quality.md), so there a claim is `aligned`
+when it reaches the band and `unsure` otherwise, which produces no finding. A claim of any scope is
+`drift` when it frames the product with an unsubstantiated superlative that the platform itself
+never uses ("revolutionary", "industry-leading", "the easiest"): brand voices ban those, and the
+words say so where similarity cannot. docs/calibration.md has the details.
+
+The nearest pillar is the one with the most similar approved text, plus a share of the claim's
+similarity with the pillar's name: a name is the pillar's promise in a few words, and it breaks
+ties between pillars that share vocabulary (measured on real copy, docs/quality.md).
 
 Brand names (the company and its product names) are masked before similarity: "Acme" in a claim
 and in a value proposition makes MiniLM call them close whatever else they say.
@@ -43,10 +51,24 @@ NEUTRAL_OFF_QUANTILE = 0.50
 RESTATE_QUANTILE = 0.90
 VALUE_PROP_QUANTILE = 0.25
 NEUTRAL_OFF_PROBABILITY = 0.5
-# Temperature of the soft maximum that picks the nearest pillar (see docs/calibration.md).
-POOL_TEMPERATURE = 0.03
 MIN_GAP = 0.04
 ROUND = 3
+NAME_WEIGHT = 0.3
+"""Share of the claim's similarity with a pillar's name added to the pillar's best text score."""
+STRICT_SCOPES = frozenset({"title", "heading"})
+"""Scopes whose claims set out to carry the message, so the similarity bands judge them in full."""
+
+SUPERLATIVES = re.compile(
+    r"(?<![\w-])(?:revolution(?:ary|i[sz](?:e|es|ed|ing))|industry[- ]leading|market[- ]leading|"
+    r"industry(?:'s|\u2019s) (?:leading|best|first)|world[- ]class|best[- ]in[- ]class|"
+    r"best[- ]of[- ]breed|cutting[- ]edge|next[- ]gen(?:eration)?|game[- ]chang(?:ing|er)|"
+    r"unparall?ell?ed|unmatched|unprecedented|unrivall?ed|unbeatable|second to none|amazing|"
+    r"incredible|ground[- ]?breaking|state[- ]of[- ]the[- ]art|transformative|"
+    r"the (?:easiest|fastest|simplest|best|only|leading)|"
+    r"the most (?:secure|powerful|advanced|complete|comprehensive|flexible|scalable|reliable|"
+    r"innovative|trusted|popular|sustainable))(?![\w-])",
+    re.IGNORECASE)
+"""Self-praise that brand voices tell writers to avoid, in its common word forms."""
 
 
 @dataclass(frozen=True)
@@ -70,8 +92,11 @@ class Calibration:
     background: dict[str, float] = field(default_factory=dict)
     """Quantiles of the background sentences' best similarities."""
 
-    def status(self, score: float, neutral: float = 0.0) -> Status:
-        """Band of a best score; `neutral` is the style model's probability of neutral."""
+    def status(self, score: float, neutral: float = 0.0, strict: bool = True) -> Status:
+        """Band of a best score; `neutral` is the style model's probability of neutral. Not
+        `strict` (body text): `aligned` at the band, else `unsure`."""
+        if not strict:
+            return "aligned" if score >= self.aligned else "unsure"
         if score < self.off:
             return "off_platform"
         if neutral >= NEUTRAL_OFF_PROBABILITY and score < self.neutral_off:
@@ -106,6 +131,10 @@ class PlatformIndex:
     """The bands."""
     brands: re.Pattern[str] | None = None
     """Brand names masked before similarity."""
+    name_vectors: np.ndarray | None = None
+    """One normalised row per pillar name (pillar order)."""
+    approved_words: str = ""
+    """Every approved text, lower-cased: superlatives the platform uses itself are approved."""
 
     @property
     def pillar_ids(self) -> tuple[str, ...]:
@@ -174,24 +203,6 @@ def pillar_scores(sims: np.ndarray, pillar_of: np.ndarray, n_pillars: int) -> np
     return out
 
 
-def pooled_pillar_scores(sims: np.ndarray, pillar_of: np.ndarray, n_pillars: int,
-                         temperature: float = POOL_TEMPERATURE) -> np.ndarray:
-    """Per pillar, a soft maximum over its texts: (claims, pillars).
-
-    Closer to the best match than a mean, but a pillar with two good matches beats one with a
-    single lucky one; this picks the right pillar more often than the plain maximum on the
-    development platforms (docs/calibration.md).
-    """
-    out = np.full((sims.shape[0], n_pillars), -1.0, dtype=np.float64)
-    for p in range(n_pillars):
-        cols = np.flatnonzero(pillar_of == p)
-        if cols.size:
-            block = sims[:, cols].astype(np.float64) / temperature
-            top = block.max(axis=1, keepdims=True)
-            out[:, p] = temperature * (top[:, 0] + np.log(np.exp(block - top).mean(axis=1)))
-    return out
-
-
 def calibrate(platform: MessagePlatform, vectors: np.ndarray, pillar_of: np.ndarray,
               background: np.ndarray, kinds: Sequence[str] = ()) -> Calibration:
     """Place the aligned / off bands from the platform's own texts and the background set."""
@@ -255,13 +266,15 @@ def build_index(platform: MessagePlatform, embedder: Embedder) -> PlatformIndex:
     brands = brand_pattern(platform)
     retired = [mask_brands(r.text, brands) for r in platform.retired_messages]
     own = [mask_brands(t.text, brands) for t in texts]
-    all_vectors = embedder.encode(own + retired + background)
-    n, r = len(texts), len(retired)
+    names = [mask_brands(p.name, brands) for p in platform.pillars]
+    all_vectors = embedder.encode(own + retired + names + background)
+    n, r, m = len(texts), len(retired), len(names)
     vectors = all_vectors[:n]
-    calibration = calibrate(platform, vectors, pillar_of, all_vectors[n + r:],
+    calibration = calibrate(platform, vectors, pillar_of, all_vectors[n + r + m:],
                             [t.kind for t in texts])
+    approved = "\n".join([t.text for t in texts] + list(platform.differentiators)).lower()
     return PlatformIndex(platform, tuple(texts), vectors, pillar_of, all_vectors[n:n + r],
-                         calibration, brands)
+                         calibration, brands, all_vectors[n + r:n + r + m], approved)
 
 
 def analyze(
@@ -301,6 +314,21 @@ def analyze(
         for i, claim in enumerate(claims)
     )
     return Analysis(index.platform, index, tuple(documents), results, vectors, tuple(errors))
+
+
+def far_from_platform(result: ClaimResult, calibration: Calibration) -> bool:
+    """A claim about something the platform does not say: `off_platform`, or `unsure` with a best
+    match below the off-platform band. Asset-level views (coverage, shadow messages) read this:
+    across an asset or several, a theme is clear where one body claim is not."""
+    if result.status == "off_platform":
+        return True
+    return result.status == "unsure" and result.similarity < calibration.off
+
+
+def supports_pillar(result: ClaimResult, calibration: Calibration) -> bool:
+    """The claim counts towards its nearest pillar's coverage."""
+    return (result.pillar is not None and result.status in ("aligned", "drift", "unsure")
+            and not far_from_platform(result, calibration))
 
 
 def by_document(results: Sequence[ClaimResult]) -> dict[str, list[ClaimResult]]:
@@ -357,6 +385,33 @@ def _name_only(claim: Claim, brands: re.Pattern[str] | None) -> Claim:
                  claim.ignore)
 
 
+def superlative(text: str, approved: str) -> str | None:
+    """The first self-praising superlative in `text` that the platform's own texts never use."""
+    for match in SUPERLATIVES.finditer(text):
+        if match.group(0).lower() not in approved:
+            return match.group(0)
+    return None
+
+
+def rank_pillars(sims: np.ndarray, index: PlatformIndex, vector: np.ndarray) -> np.ndarray:
+    """Per pillar: its best text's similarity plus NAME_WEIGHT times the name's similarity."""
+    n_pillars = len(index.platform.pillars)
+    best = pillar_scores(sims[None, :], index.pillar_of, n_pillars)[0].astype(np.float64)
+    if index.name_vectors is not None and index.name_vectors.shape[0] == n_pillars:
+        best = best + NAME_WEIGHT * (index.name_vectors @ vector)
+    return best
+
+
+def _status(claim: Claim, score: float, neutral: float, index: PlatformIndex
+            ) -> tuple[Status, str | None]:
+    """Status and, for lexical evidence, the words that decided it."""
+    words = superlative(claim.text, index.approved_words)
+    if words is not None and claim.scope not in ("notes", "meta"):
+        return "drift", words
+    strict = claim.scope in STRICT_SCOPES
+    return index.calibration.status(score, neutral, strict), None
+
+
 def _result(claim: Claim, vector: np.ndarray, probs: np.ndarray, index: PlatformIndex,
             style_model: StyleModel) -> ClaimResult:
     if claim.not_a_claim is not None:
@@ -366,16 +421,16 @@ def _result(claim: Claim, vector: np.ndarray, probs: np.ndarray, index: Platform
     style = max(style_model.classes, key=lambda c: (scores[c], -style_model.classes.index(c)))
     sims = index.vectors @ vector
     n_pillars = len(index.platform.pillars)
-    pooled = pooled_pillar_scores(sims[None, :], index.pillar_of, n_pillars)[0]
-    order = np.argsort(-pooled, kind="stable")
+    ranked = rank_pillars(sims, index, vector)
+    order = np.argsort(-ranked, kind="stable")
     best = int(order[0])
-    margin = float(pooled[best] - pooled[order[1]]) if n_pillars > 1 else 1.0
+    margin = float(ranked[best] - ranked[order[1]]) if n_pillars > 1 else 1.0
     best_score = float(pillar_scores(sims[None, :], index.pillar_of, n_pillars)[0].max())
     vp_rows = np.flatnonzero(index.pillar_of < 0)
     vp_sim = float(sims[vp_rows].max()) if vp_rows.size else 0.0
     nearest = int(np.argmax(sims))
     # Restating the value proposition is on-platform too, whichever pillar is nearest.
-    status = index.calibration.status(max(best_score, vp_sim), scores.get("neutral", 0.0))
+    status, words = _status(claim, max(best_score, vp_sim), scores.get("neutral", 0.0), index)
     pillar = index.platform.pillars[best]
     key_rows = [i for i, t in enumerate(index.texts)
                 if t.pillar == pillar.id and t.kind == "key_message"]
@@ -392,4 +447,5 @@ def _result(claim: Claim, vector: np.ndarray, probs: np.ndarray, index: Platform
         nearest_kind=index.texts[nearest].kind,
         value_prop_similarity=round(vp_sim, ROUND),
         suggestion=suggestion,
+        superlative=words,
     )

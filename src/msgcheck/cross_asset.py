@@ -22,7 +22,13 @@ from typing import Any
 
 import numpy as np
 
-from msgcheck.analysis import Analysis, by_document, lead_score
+from msgcheck.analysis import (
+    Analysis,
+    by_document,
+    far_from_platform,
+    lead_score,
+    supports_pillar,
+)
 from msgcheck.model import ClaimResult
 
 SHADOW_MIN_ASSETS = 2
@@ -48,6 +54,7 @@ def _judged(r: ClaimResult) -> bool:
 def cross_asset(analysis: Analysis) -> dict[str, Any]:
     """Every cross-asset section, as plain data for `Report.extras`."""
     kinds = {d.source: d.kind for d in analysis.documents}
+    cal = analysis.index.calibration
     docs = {s: [r for r in rs if _judged(r)] for s, rs in by_document(analysis.results).items()}
     for source in kinds:
         docs.setdefault(source, [])
@@ -56,13 +63,13 @@ def cross_asset(analysis: Analysis) -> dict[str, Any]:
     assets = []
     for source in sorted(docs):
         rs = docs[source]
-        counts = Counter(r.pillar for r in rs if r.pillar and r.status != "off_platform")
+        counts = Counter(r.pillar for r in rs if supports_pillar(r, cal))
         assets.append({
             "source": source,
             "group": asset_group(kinds.get(source, "text"), source),
             "claims": len(rs),
             "counts": {pid: counts.get(pid, 0) for pid in ids},
-            "off_platform": sum(1 for r in rs if r.status == "off_platform"),
+            "off_platform": sum(1 for r in rs if far_from_platform(r, cal)),
             "drift": sum(1 for r in rs if r.status == "drift"),
         })
     note = None
@@ -220,8 +227,9 @@ def cluster(vectors: np.ndarray, threshold: float) -> np.ndarray:
 
 def shadow_messages(analysis: Analysis) -> list[dict[str, Any]]:
     """Off-platform claims (not neutral) that recur in at least two assets, clustered."""
+    cal = analysis.index.calibration
     rows = [i for i, r in enumerate(analysis.results)
-            if r.status == "off_platform" and r.style != "neutral" and _judged(r)]
+            if far_from_platform(r, cal) and r.style != "neutral" and _judged(r)]
     if len(rows) < 2:
         return []
     vectors = analysis.vectors[rows]

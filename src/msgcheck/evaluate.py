@@ -1,46 +1,48 @@
-"""Evaluation: the shipped judgements against baselines, on labelled sets.
+"""Evaluation: the shipped judgements against baselines, through the production code path.
 
-Style: a keyword/rule baseline, a zero-shot baseline (nearest of embedded label descriptions), and
-the shipped model, side by side with per-class precision, recall, F1, macro-F1 and a confusion
-matrix. Pillars: for each platform with labelled claims, the nearest-text baseline (plain maximum
-similarity, global bands) next to the shipped matcher (soft-max pooling, calibrated bands, the
-neutral rule): top-1 accuracy and off-platform precision and recall.
+Every figure here comes from `Engine.classify`, the code `msgcheck classify` and `check` run, so
+the quality gate measures what users get, not a copy of it.
+
+* **Style**: a keyword/rule baseline and a zero-shot baseline (nearest of embedded label
+  descriptions) next to msgcheck, with per-class precision, recall, F1, macro-F1 and a confusion
+  matrix.
+* **Pillar sets** (the project's own fictional platforms, `claims.jsonl`): top-1 pillar and the
+  off-platform decision, next to the nearest-text baseline.
+* **Real-copy corpora** (`platform.yaml` + `labels.jsonl`, real companies' copy labelled by two
+  annotators): style macro-F1, pillar top-1 beside the nearest-text baseline, alignment precision,
+  false alarms, drift recall per category and findings per 100 claims, on all rows and on
+  undisputed rows; and the learning curve when a team adds N of its own lines per pillar as
+  `examples`. Nothing in msgcheck is fitted on any corpus company (the style model trains only on
+  the project's own data), so every corpus figure is out of sample for the company it scores.
 
 Used by `msgcheck evaluate`, the eval-gate tests and docs/quality.md.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
+import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from msgcheck.analysis import (
-    build_index,
-    mask_brands,
-    pillar_scores,
-    pooled_pillar_scores,
-)
+from msgcheck.analysis import mask_brands, pillar_scores, brand_pattern
 from msgcheck.embed import Embedder
-from msgcheck.model import STYLES
-from msgcheck.platform import MessagePlatform, load_platform
+from msgcheck.errors import ConfigError
+from msgcheck.model import STYLES, ClaimResult, Finding
+from msgcheck.platform import MessagePlatform, PlatformText, load_platform
 from msgcheck.style.examples import Example
-from msgcheck.style.features import (
-    ABOUT,
-    CTA_VERBS,
-    OUTCOME,
-    PROBLEM,
-    SECOND_PERSON,
-    SPEC,
-    featurize,
-)
-from msgcheck.style.model import StyleModel
+from msgcheck.style.features import ABOUT, CTA_VERBS, OUTCOME, PROBLEM, SECOND_PERSON, SPEC
 from msgcheck.style.train import style_scores
+
+Judge = Callable[[MessagePlatform, Sequence[str]], list[tuple[ClaimResult, list[Finding]]]]
+"""The production judgement of lines against a platform: `Engine(platform).classify(lines)`."""
 
 # Zero-shot prototypes: the labelling guide's definitions, phrased a few ways. Not examples.
 PROTOTYPES: dict[str, tuple[str, ...]] = {
@@ -96,25 +98,14 @@ def zero_shot_baseline(vectors: np.ndarray, embedder: Embedder) -> list[str]:
     return [STYLES[i] for i in sims.argmax(axis=1)]
 
 
-def predict_styles(texts: Sequence[str], model: StyleModel, embedder: Embedder, nlp: Any,
-                   vectors: np.ndarray | None = None) -> list[str]:
-    """What msgcheck answers for each text: `neutral` for fragments segmentation labels as not a
-    claim (CTAs, navigation, legal lines...), the model's label otherwise."""
-    from msgcheck.segment import fragment_kind
-
-    vectors = embedder.encode(list(texts)) if vectors is None else vectors
-    probs = model.predict_proba(vectors, featurize(list(texts), nlp))
-    return ["neutral" if fragment_kind(t, "body") else model.classes[int(i)]
-            for t, i in zip(texts, probs.argmax(axis=1))]
-
-
-def style_report(examples: Sequence[Example], model: StyleModel, embedder: Embedder,
-                 nlp: Any) -> dict[str, Any]:
-    """Baselines and msgcheck (segmentation rules plus the model) on one labelled set."""
+def style_report(examples: Sequence[Example], judge: Judge, platform: MessagePlatform,
+                 embedder: Embedder) -> dict[str, Any]:
+    """Baselines and msgcheck (segmentation rules plus the model, as `classify` runs them) on one
+    labelled set. Style does not depend on the platform; any platform serves."""
     texts = [e.text for e in examples]
     gold = [e.style for e in examples]
+    shipped = [r.style for r, _ in judge(platform, texts)]
     vectors = embedder.encode(texts)
-    shipped = predict_styles(texts, model, embedder, nlp, vectors)
     return {
         "n": len(examples),
         "rule_baseline": style_scores(gold, rule_baseline(texts)),
@@ -162,38 +153,41 @@ def _pillar_metrics(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, 
     }
 
 
-def pillar_report(labelled: LabelledPlatform, embedder: Embedder, model: StyleModel,
-                  nlp: Any) -> dict[str, Any]:
-    """Nearest-text baseline and the shipped matcher on one labelled platform."""
-    index = build_index(labelled.platform, embedder)
-    ids = [p.id for p in labelled.platform.pillars]
-    n = len(ids)
-    texts = list(labelled.texts)
-    vectors = embedder.encode([mask_brands(t, index.brands) for t in texts])
-    sims = vectors @ index.vectors.T
-    plain = pillar_scores(sims, index.pillar_of, n)
-    best = np.maximum(plain.max(axis=1), sims[:, index.pillar_of < 0].max(axis=1))
-    # Baseline: nearest approved text decides the pillar; one global cut-off (the median of the
-    # background scores across platforms is about 0.25) decides off-platform.
-    baseline = ["off_platform" if b < 0.25 else ids[int(i)]
-                for b, i in zip(plain.max(axis=1), plain.argmax(axis=1))]
-    pooled = pooled_pillar_scores(sims, index.pillar_of, n)
-    from msgcheck.segment import fragment_kind
+def nearest_text_pillars(platform: MessagePlatform, texts: Sequence[str],
+                         embedder: Embedder) -> list[str]:
+    """The plain baseline: the pillar of the single most similar platform text (key messages,
+    pains, proof points, features; brand names masked the same way msgcheck masks them)."""
+    brands = brand_pattern(platform)
+    pillar_texts = [t for t in platform.pillar_texts if t.kind != "example"]
+    ids = [p.id for p in platform.pillars]
+    owner = np.asarray([ids.index(str(t.pillar)) for t in pillar_texts])
+    vectors = embedder.encode([mask_brands(t.text, brands) for t in pillar_texts])
+    claims = embedder.encode([mask_brands(t, brands) for t in texts])
+    best = pillar_scores(claims @ vectors.T, owner, len(ids))
+    return [ids[int(i)] for i in best.argmax(axis=1)]
 
-    probs = model.predict_proba(embedder.encode(texts), featurize(texts, nlp))
-    neutral = probs[:, list(model.classes).index("neutral")]
-    neutral = np.where([fragment_kind(t, "body") is not None for t in texts], 1.0, neutral)
-    shipped = []
-    for i in range(len(texts)):
-        status = index.calibration.status(float(best[i]), float(neutral[i]))
-        shipped.append("off_platform" if status == "off_platform" else ids[int(pooled[i].argmax())])
-    nearest_only = [ids[int(i)] for i in pooled.argmax(axis=1)]
+
+def pillar_report(labelled: LabelledPlatform, judge: Judge, embedder: Embedder) -> dict[str, Any]:
+    """The nearest-text baseline and msgcheck (its classify path) on one labelled platform."""
+    texts = list(labelled.texts)
+    nearest = nearest_text_pillars(labelled.platform, texts, embedder)
+    brands = brand_pattern(labelled.platform)
+    vectors = embedder.encode([mask_brands(t, brands) for t in texts])
+    platform_vectors = embedder.encode([mask_brands(t.text, brands)
+                                        for t in labelled.platform.pillar_texts])
+    # Baseline off-platform: one global cut-off (the median of the background scores across
+    # platforms is about 0.25) on the best text similarity.
+    best = (vectors @ platform_vectors.T).max(axis=1)
+    baseline = ["off_platform" if b < 0.25 else n for b, n in zip(best, nearest)]
+    results = [r for r, _ in judge(labelled.platform, texts)]
+    shipped = ["off_platform" if r.status == "off_platform" else (r.pillar or "off_platform")
+               for r in results]
+    nearest_only = [r.pillar or "off_platform" for r in results]
     gold = list(labelled.pillars)
     shipped_metrics = _pillar_metrics(gold, shipped)
     shipped_metrics["top1_nearest_pillar"] = _pillar_metrics(gold, nearest_only)["top1"]
     return {
         "platform": labelled.name,
-        "calibration": index.calibration.to_dict(),
         "nearest_text_baseline": _pillar_metrics(gold, baseline),
         "model": shipped_metrics,
     }
@@ -218,6 +212,266 @@ def summarise_pillars(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
     out["model"]["top1_nearest_pillar"] = round(
         sum(r["top1_nearest_pillar"] * r["on_platform"] for r in model_rows) / max(1, total_on), 3)
     return out
+
+
+# ---------------------------------------------------------------- real-copy corpora
+
+DRIFT_CATEGORIES = ("era", "off_message", "avoided_term", "number_mismatch", "unsupported_proof",
+                    "terminology")
+CHECK_WORDS = {"avoided_term": ("avoid",), "number_mismatch": ("proof", "figure"),
+               "terminology": ("name",), "unsupported_proof": ("proof",),
+               "era": ("retired", "drift", "off-platform"), "off_message": ("drift", "off-platform")}
+"""A drift label is caught by a finding whose check id names its category (era and off-message
+are also caught by the claim's status)."""
+FLAGGED = ("drift", "off_platform")
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledLine:
+    """One labelled line of a real-copy corpus."""
+
+    text: str
+    """The line, verbatim from a page."""
+    style: str
+    """pain | feature | neutral."""
+    pillar: str | None
+    """A pillar id, `value_proposition`, or None (supports no pillar)."""
+    drift: str | None
+    """None, or why the line should draw a finding (one of DRIFT_CATEGORIES)."""
+    disputed: tuple[str, ...]
+    """Fields a second, blind annotator labelled differently."""
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """A real company's platform and its labelled copy."""
+
+    name: str
+    """The folder's name (the company)."""
+    platform: MessagePlatform
+    """The company's platform."""
+    lines: tuple[LabelledLine, ...]
+    """Labelled lines, in file order."""
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusScores:
+    """The real-copy measures on one set of lines."""
+
+    lines: int
+    """Lines scored."""
+    style_macro_f1: float
+    """Macro-F1 over pain / feature / neutral."""
+    pillar_top1: float
+    """On lines labelled with a pillar id: share where msgcheck names it."""
+    baseline_top1: float
+    """The same for the plain baseline (nearest single platform text)."""
+    precision: float
+    """Of lines called drift / off_platform, the share labelled with a drift category."""
+    flagged: int
+    """Lines called drift / off_platform."""
+    false_alarms: float
+    """Of on-message lines (a pillar or value-proposition label, no drift), the share flagged."""
+    recall: dict[str, float]
+    """Per drift category present: the share caught (by status or a finding naming it)."""
+    findings_per_100: float
+    """Findings of any severity per 100 lines."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusReport:
+    """One corpus, all rows and undisputed rows, with the examples it was taught."""
+
+    name: str
+    """The company."""
+    examples_per_pillar: int
+    """Labelled lines per pillar given to msgcheck as `examples` (and held out from scoring)."""
+    all_rows: CorpusScores
+    """Every scored line."""
+    undisputed: CorpusScores
+    """Lines the two annotators labelled alike."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {"corpus": self.name, "examples_per_pillar": self.examples_per_pillar,
+                "all": self.all_rows.to_dict(), "undisputed": self.undisputed.to_dict()}
+
+
+def load_corpus(folder: Path) -> Corpus:
+    """`folder/platform.yaml` plus `folder/labels.jsonl`; every problem is a ConfigError naming
+    the file and the row."""
+    platform_file, labels_file = folder / "platform.yaml", folder / "labels.jsonl"
+    for needed in (platform_file, labels_file):
+        if not needed.is_file():
+            raise ConfigError(f"not a labelled corpus: {needed.name} is missing", path=str(folder),
+                              code="E318", hint="a corpus folder holds platform.yaml and "
+                              "labels.jsonl (one labelled line per row)")
+    platform = load_platform(platform_file)
+    ids = {p.id for p in platform.pillars} | {"value_proposition"}
+    lines = []
+    for row_no, raw in enumerate(labels_file.read_text("utf-8").splitlines(), start=1):
+        if not raw.strip():
+            continue
+        lines.append(_labelled_line(raw, ids, str(labels_file), row_no))
+    if not lines:
+        raise ConfigError("no labelled lines", path=str(labels_file), code="E318")
+    return Corpus(folder.name, platform, tuple(lines))
+
+
+def _labelled_line(raw: str, pillar_ids: set[str], shown: str, row: int) -> LabelledLine:
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"invalid JSON: {exc.msg}", path=shown, line=row, code="E311") from None
+    if not isinstance(value, dict) or not isinstance(value.get("text"), str):
+        raise ConfigError("expected an object with text", path=shown, line=row, code="E312")
+    style, pillar, drift = value.get("style"), value.get("pillar"), value.get("drift")
+    if style not in STYLES:
+        raise ConfigError(f"unknown style label {style!r}", path=shown, line=row, code="E314",
+                          hint="labels are pain, feature and neutral")
+    if pillar is not None and pillar not in pillar_ids:
+        raise ConfigError(f"unknown pillar {pillar!r} (not in the corpus platform)", path=shown,
+                          line=row, code="E319")
+    if drift is not None and drift not in DRIFT_CATEGORIES:
+        raise ConfigError(f"unknown drift category {drift!r}", path=shown, line=row, code="E319",
+                          hint="one of " + ", ".join(DRIFT_CATEGORIES))
+    return LabelledLine(value["text"], style, pillar, drift, tuple(value.get("disputed") or ()))
+
+
+def with_examples(corpus: Corpus, per_pillar: int, seed: int = 0, held: int | None = None
+                  ) -> tuple[MessagePlatform, list[int]]:
+    """The corpus platform taught `per_pillar` of the company's own on-message lines per pillar
+    (a seeded draw), and the indices of the lines left to score.
+
+    `held` (at least `per_pillar`) sets aside that many candidates per pillar whatever
+    `per_pillar` is, so that every point of a learning curve is scored on the same lines.
+    """
+    held = max(per_pillar, held or 0)
+    order = list(range(len(corpus.lines)))
+    random.Random(seed).shuffle(order)
+    candidates: dict[str, list[int]] = {}
+    for i in order:
+        line = corpus.lines[i]
+        if line.pillar and line.pillar != "value_proposition" and not line.drift:
+            bucket = candidates.setdefault(line.pillar, [])
+            if len(bucket) < held:
+                bucket.append(i)
+    set_aside = {i for ids in candidates.values() for i in ids}
+    scored = [i for i in range(len(corpus.lines)) if i not in set_aside]
+    if per_pillar <= 0:
+        return corpus.platform, scored
+    taken = {pillar: ids[:per_pillar] for pillar, ids in candidates.items()}
+    pillars = tuple(
+        dataclasses.replace(p, examples=p.examples + tuple(
+            PlatformText(corpus.lines[i].text, "example", p.id, "evaluation")
+            for i in taken.get(p.id, [])))
+        for p in corpus.platform.pillars)
+    chosen = sorted(i for ids in taken.values() for i in ids)
+    digest = hashlib.sha256(
+        (corpus.platform.digest + json.dumps(chosen)).encode()).hexdigest()
+    taught = dataclasses.replace(corpus.platform, pillars=pillars, digest=digest)
+    return taught, scored
+
+
+def corpus_scores(lines: Sequence[LabelledLine],
+                  judged: Sequence[tuple[ClaimResult, list[Finding]]],
+                  baseline: Sequence[str]) -> CorpusScores:
+    """The real-copy measures for lines and what msgcheck said of them."""
+    gold = [line.style for line in lines]
+    predicted = [r.style for r, _ in judged]
+    with_pillar = [i for i, line in enumerate(lines)
+                   if line.pillar not in (None, "value_proposition")]
+    flagged = [i for i, (r, _) in enumerate(judged) if r.status in FLAGGED]
+    on_message = [i for i, line in enumerate(lines) if line.pillar is not None and not line.drift]
+    recall = {}
+    for category in DRIFT_CATEGORIES:
+        rows = [i for i, line in enumerate(lines) if line.drift == category]
+        if rows:
+            recall[category] = _share(sum(_caught(category, *judged[i]) for i in rows), len(rows))
+    return CorpusScores(
+        lines=len(lines),
+        style_macro_f1=round(float(style_scores(gold, predicted)["macro_f1"]), 3),
+        pillar_top1=_share(sum(judged[i][0].pillar == lines[i].pillar for i in with_pillar),
+                           len(with_pillar)),
+        baseline_top1=_share(sum(baseline[i] == lines[i].pillar for i in with_pillar),
+                             len(with_pillar)),
+        precision=_share(sum(bool(lines[i].drift) for i in flagged), len(flagged)),
+        flagged=len(flagged),
+        false_alarms=_share(sum(judged[i][0].status in FLAGGED for i in on_message),
+                            len(on_message)),
+        recall=recall,
+        findings_per_100=round(100 * sum(len(f) for _, f in judged) / max(1, len(lines)), 1),
+    )
+
+
+def _share(hits: int, total: int) -> float:
+    return round(hits / total, 3) if total else 0.0
+
+
+def _caught(category: str, result: ClaimResult, findings: Sequence[Finding]) -> bool:
+    if category in ("era", "off_message") and result.status in FLAGGED:
+        return True
+    return any(w in f.check for f in findings for w in CHECK_WORDS.get(category, ()))
+
+
+def corpus_report(corpus: Corpus, judge: Judge, embedder: Embedder,
+                  examples_per_pillar: int = 0, seed: int = 0, held: int | None = None
+                  ) -> CorpusReport:
+    """Score msgcheck on one corpus, optionally taught some of the company's own lines (`held`:
+    see `with_examples`)."""
+    platform, rows = with_examples(corpus, examples_per_pillar, seed, held)
+    lines = [corpus.lines[i] for i in rows]
+    texts = [line.text for line in lines]
+    judged = judge(platform, texts)
+    baseline = nearest_text_pillars(platform, texts, embedder)
+    firm = [i for i, line in enumerate(lines) if not line.disputed]
+    return CorpusReport(
+        corpus.name, examples_per_pillar,
+        corpus_scores(lines, judged, baseline),
+        corpus_scores([lines[i] for i in firm], [judged[i] for i in firm],
+                      [baseline[i] for i in firm]))
+
+
+def pooled(reports: Sequence[CorpusReport], name: str = "all") -> CorpusReport:
+    """Line-weighted figures over several corpora (recall pooled per category)."""
+    def pool(parts: Sequence[CorpusScores]) -> CorpusScores:
+        n = sum(p.lines for p in parts) or 1
+        weigh = lambda field: round(sum(getattr(p, field) * p.lines for p in parts) / n, 3)
+        flagged = sum(p.flagged for p in parts)
+        categories = sorted({c for p in parts for c in p.recall})
+        return CorpusScores(
+            lines=sum(p.lines for p in parts), style_macro_f1=weigh("style_macro_f1"),
+            pillar_top1=weigh("pillar_top1"), baseline_top1=weigh("baseline_top1"),
+            precision=round(sum(p.precision * p.flagged for p in parts) / flagged, 3)
+            if flagged else 0.0,
+            flagged=flagged, false_alarms=weigh("false_alarms"),
+            recall={c: round(float(np.mean([p.recall[c] for p in parts if c in p.recall])), 3)
+                    for c in categories},
+            findings_per_100=weigh("findings_per_100"))
+    first = reports[0].examples_per_pillar if reports else 0
+    return CorpusReport(name, first, pool([r.all_rows for r in reports]),
+                        pool([r.undisputed for r in reports]))
+
+
+def render_corpora(reports: Sequence[CorpusReport]) -> str:
+    """A plain-text table: one row per corpus and examples-per-pillar, all rows then undisputed."""
+    head = (f"  {'corpus':12} {'ex/p':>4} {'rows':>4} {'lines':>5} {'style':>6} {'pillar':>6} "
+            f"{'base':>6} {'prec':>6} {'flag':>4} {'alarm':>6} {'f/100':>6}  recall")
+    lines = ["Real copy (pillar: msgcheck top-1; base: nearest-text baseline; prec: alignment "
+             "precision; alarm: false alarms)", head]
+    for r in reports:
+        for label, sc in (("all", r.all_rows), ("firm", r.undisputed)):
+            recall = " ".join(f"{k}={v:.2f}" for k, v in sc.recall.items())
+            lines.append(f"  {r.name:12} {r.examples_per_pillar:>4} {label:>4} {sc.lines:>5} "
+                         f"{sc.style_macro_f1:>6.3f} {sc.pillar_top1:>6.3f} "
+                         f"{sc.baseline_top1:>6.3f} "
+                         f"{sc.precision:>6.3f} {sc.flagged:>4} {sc.false_alarms:>6.3f} "
+                         f"{sc.findings_per_100:>6.1f}  {recall}")
+    return "\n".join(lines) + "\n"
 
 
 def render_text(style: dict[str, Any] | None, pillars: Sequence[dict[str, Any]]) -> str:
@@ -259,3 +513,26 @@ def render_text(style: dict[str, Any] | None, pillars: Sequence[dict[str, Any]])
         lines.append(f"  (msgcheck top-1 if the off-platform decision is ignored: "
                      f"{s['model']['top1_nearest_pillar']:.3f})")
     return "\n".join(lines) + "\n"
+
+
+def engine_judge(settings: Any) -> Judge:
+    """The production judgement: an Engine per platform (models shared), its classify path."""
+    from msgcheck.pipeline import Engine
+
+    def judge(platform: MessagePlatform, texts: Sequence[str]
+              ) -> list[tuple[ClaimResult, list[Finding]]]:
+        judged = Engine(platform, settings).classify(list(texts))
+        by_line = {r.claim.location.line: (r, f) for r, f in judged}
+        return [by_line[n] for n in range(1, len(texts) + 1)]
+
+    return judge
+
+
+def style_only_platform() -> MessagePlatform:
+    """A one-pillar platform for scoring style alone (style does not read the platform)."""
+    from msgcheck.platform import Pillar
+
+    vp = PlatformText("Style evaluation.", "value_proposition", None)
+    pillar = Pillar("any", "Any", (PlatformText("Any claim.", "key_message", "any"),), (), (), ())
+    return MessagePlatform("", (vp,), (pillar,), (), (), (), (), (), (), "<style evaluation>",
+                           "style-only")

@@ -17,7 +17,7 @@ Scope = Literal[
 Style = Literal["pain", "feature", "neutral"]
 STYLES: tuple[Style, ...] = ("pain", "feature", "neutral")
 
-Status = Literal["aligned", "drift", "off_platform", "not_a_claim"]
+Status = Literal["aligned", "drift", "off_platform", "unsure", "not_a_claim"]
 
 
 class Severity(str, Enum):
@@ -243,7 +243,7 @@ class ClaimResult:
     claim: Claim
     """The claim analysed."""
     status: Status
-    """aligned | drift | off_platform | not_a_claim."""
+    """aligned | drift | off_platform | unsure | not_a_claim (unsure: no finding)."""
     style: Style
     """pain | feature | neutral."""
     style_scores: dict[str, float] = field(compare=False, hash=False)
@@ -262,6 +262,8 @@ class ClaimResult:
     """Similarity with the closest value-proposition phrasing."""
     suggestion: str | None = None
     """The approved key message to point a writer at, for the nearest pillar."""
+    superlative: str | None = None
+    """The self-praising words that made the claim `drift`, when they did."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form, as `classify` and the JSON report print it."""
@@ -278,6 +280,7 @@ class ClaimResult:
             "nearest_text": self.nearest_text,
             "nearest_kind": self.nearest_kind,
             "value_prop_similarity": self.value_prop_similarity,
+            **({"superlative": self.superlative} if self.superlative else {}),
         }
 
 

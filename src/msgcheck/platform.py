@@ -23,7 +23,7 @@ from msgcheck.errors import PlatformError
 FORMAT_VERSION = 1
 ID_PATTERN = re.compile(r"^[a-z0-9_-]+$")
 
-TextKind = Literal["value_proposition", "key_message", "pain", "proof_point", "feature"]
+TextKind = Literal["value_proposition", "key_message", "pain", "proof_point", "feature", "example"]
 
 
 # ---------------------------------------------------------------- schema (what people write)
@@ -63,6 +63,7 @@ class _Pillar(_Strict):
     pains: list[TextInput] = []
     proof_points: list[TextInput] = []
     features: list[TextInput] = []
+    examples: list[TextInput] = []
 
 
 class _Persona(_Strict):
@@ -146,11 +147,13 @@ class Pillar:
     """Evidence; their figures are the approved figures."""
     features: tuple[PlatformText, ...]
     """Capabilities backing the pillar."""
+    examples: tuple[PlatformText, ...] = ()
+    """Approved real copy that carries the pillar: recognised, never flagged, never suggested."""
 
     @property
     def texts(self) -> tuple[PlatformText, ...]:
-        """Every approved text of the pillar, key messages first."""
-        return self.key_messages + self.pains + self.proof_points + self.features
+        """Every approved text of the pillar, key messages first, examples last."""
+        return self.key_messages + self.pains + self.proof_points + self.features + self.examples
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,7 +387,7 @@ def _explain(err: dict[str, Any]) -> str:
 _KNOWN_KEYS = {
     "": ["version", "company", "value_proposition", "products", "pillars", "personas",
          "differentiators", "competitors", "terminology", "retired_messages"],
-    "pillars": ["id", "name", "key_messages", "pains", "proof_points", "features"],
+    "pillars": ["id", "name", "key_messages", "pains", "proof_points", "features", "examples"],
     "products": ["name", "variants"],
     "personas": ["id", "name", "pains"],
     "terminology": ["avoid"],
@@ -481,6 +484,7 @@ def _freeze(parsed: _PlatformFile, shown: str) -> MessagePlatform:
             pains=texts(p.pains, "pain", p.id),
             proof_points=texts(p.proof_points, "proof_point", p.id),
             features=texts(p.features, "feature", p.id),
+            examples=texts(p.examples, "example", p.id),
         )
         for p in parsed.pillars
     )

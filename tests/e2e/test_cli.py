@@ -111,7 +111,8 @@ def test_classify_contract(capsys, tmp_path, monkeypatch):
     lines = ["Close the month in days, not weeks.", "", "Learn more",
              "Touchless invoice capture from email, PDF and EDI",
              "Book meeting rooms and manage office visitors from one app.",
-             "Meet LedgerLine Match"]
+             "Meet LedgerLine Match",
+             "The industry's leading platform for accounts payable."]
     src = tmp_path / "claims.txt"
     src.write_text("\n".join(lines) + "\n")
     code, out, _ = run(capsys, "classify", "--platform", str(PLATFORM), str(src))
@@ -123,13 +124,17 @@ def test_classify_contract(capsys, tmp_path, monkeypatch):
                 "findings"} <= set(r)
         assert r["style"] in ("pain", "feature", "neutral")
         assert set(r["style_scores"]) == {"pain", "feature", "neutral"}
-        assert r["status"] in ("aligned", "drift", "off_platform", "not_a_claim")
+        assert r["status"] in ("aligned", "drift", "off_platform", "unsure", "not_a_claim")
     assert rows[0]["status"] == "aligned" and rows[0]["pillar"] == "faster-close"
     assert rows[0]["style"] == "pain"
     assert rows[1]["status"] == "not_a_claim" and rows[1]["pillar"] is None
     assert rows[2]["style"] == "feature"
-    assert rows[3]["status"] == "off_platform" and rows[3]["pillar"] is None
+    # One body line far from every pillar: unsure, no finding (similarity alone is not precise
+    # enough on real copy to call it); its nearest pillar is still named.
+    assert rows[3]["status"] == "unsure" and rows[3]["pillar"] and rows[3]["findings"] == []
     assert [f["check"] for f in rows[4]["findings"]] == ["terminology.product-name"]
+    # Self-praise the platform never uses is off-message framing, whatever the similarity.
+    assert rows[5]["status"] == "drift"
 
 
 def test_classify_reads_stdin(tmp_path):

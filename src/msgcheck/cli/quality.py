@@ -75,77 +75,108 @@ def train(ctx: click.Context, data: tuple[str, ...], no_bundled: bool, output: s
 @platform_option
 @click.option("--pillar-set", "pillar_sets", multiple=True, type=click.Path(file_okay=False),
               metavar="DIR", help="A folder with platform.yaml and claims.jsonl. Repeatable.")
+@click.option("--corpus", "corpora", multiple=True, type=click.Path(), metavar="DIR",
+              help="A real-copy corpus: platform.yaml and labels.jsonl. Repeatable.")
+@click.option("--examples-per-pillar", "examples", multiple=True, type=click.IntRange(min=0),
+              metavar="N", help="With --corpus: teach msgcheck N of the company's own lines per "
+              "pillar as examples and score the rest (repeatable: a learning curve).")
 @click.option("--cv", "cv_folds", type=click.IntRange(min=2), default=None, metavar="K",
               help="Also cross-validate the training recipe (K folds) on msgcheck's own "
                    "training data plus --data.")
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
+              show_default=True)
 @cache_option
 @style_option
 def evaluate(data: tuple[str, ...], platform_path: str | None, pillar_sets: tuple[str, ...],
-             cv_folds: int | None, fmt: str, no_cache: bool, style_model: str | None) -> int:
-    """Score the style model and pillar matcher on labelled data, next to baselines.
+             corpora: tuple[str, ...], examples: tuple[int, ...], cv_folds: int | None, fmt: str,
+             no_cache: bool, style_model: str | None) -> int:
+    """Score style, pillars and alignment on labelled data, next to baselines.
 
-    Style rows are scored for pain / feature / neutral; rows with a `pillar` column are also
-    scored for pillar matching against --platform.
+    Every figure comes from the code `classify` runs. Style rows are scored for pain / feature /
+    neutral; rows with a `pillar` column are also scored for pillar matching against --platform;
+    --corpus scores real companies' copy (docs/quality.md).
     """
-    from pathlib import Path as _Path
-
+    from msgcheck import evaluate as ev
     from msgcheck.errors import ConfigError
-    from msgcheck.evaluate import (
-        LabelledPlatform,
-        load_labelled_platform,
-        pillar_report,
-        render_text,
-        style_report,
-        summarise_pillars,
-    )
-    from msgcheck.platform import load_platform
     from msgcheck.style.examples import load_examples
-    from msgcheck.style.model import load_style_model
 
-    if not data and not pillar_sets and not cv_folds:
-        raise ConfigError("nothing to evaluate: pass --data FILE, --pillar-set DIR or --cv K",
-                          code="E317")
-    model = load_style_model(style_model or os.environ.get("MSGCHECK_STYLE_MODEL"))
-    examples = [e for f in data for e in load_examples(f, min_per_class=1)]
-    labelled = [load_labelled_platform(_Path(d)) for d in pillar_sets]
-    with_pillar = [e for e in examples if e.pillar]
-    if with_pillar:
-        if not (platform_path or os.environ.get("MSGCHECK_PLATFORM")):
-            raise ConfigError("rows carry a pillar column: pass --platform to score them",
-                              code="E317")
-        platform = load_platform(platform_path_from(platform_path))
-        unknown = {e.pillar for e in with_pillar} - {p.id for p in platform.pillars} - {
-            "off_platform"}
-        if unknown:
-            bad = next(e for e in with_pillar if e.pillar in unknown)
-            raise ConfigError(f"unknown pillar {bad.pillar!r} (not in {platform.path})",
-                              path=bad.source, code="E314")
-        labelled.append(LabelledPlatform(
-            "--data", platform, tuple(e.text for e in with_pillar),
-            tuple(str(e.pillar) for e in with_pillar), tuple(e.style for e in with_pillar)))
+    if not (data or pillar_sets or corpora or cv_folds):
+        raise ConfigError("nothing to evaluate: pass --data FILE, --pillar-set DIR, --corpus DIR "
+                          "or --cv K", code="E317")
+    settings = engine_settings_for_evaluation(no_cache, style_model)
+    judge = ev.engine_judge(settings)
+    examples_in = [e for f in data for e in load_examples(f, min_per_class=1)]
+    labelled = [ev.load_labelled_platform(Path(d)) for d in pillar_sets]
+    labelled += _data_pillar_set(examples_in, platform_path)
+    loaded = [ev.load_corpus(Path(d)) for d in corpora]
     embedder, nlp = embedder_and_nlp(no_cache)
-    style = style_report(examples, model, embedder, nlp) if examples and not cv_folds else None
-    pillars = [pillar_report(lp, embedder, model, nlp) for lp in labelled]
-    cv = None
-    if cv_folds:
-        from msgcheck.style.examples import bundled_training_files
-        from msgcheck.style.train import cross_validate, encode_examples
-
-        pool = [e for f in bundled_training_files() for e in load_examples(f)] + examples
-        cv = cross_validate(encode_examples(pool, embedder, nlp), embedder.identity,
-                            folds=cv_folds)
+    style = (ev.style_report(examples_in, judge, ev.style_only_platform(), embedder)
+             if examples_in and not cv_folds else None)
+    pillars = [ev.pillar_report(lp, judge, embedder) for lp in labelled]
+    held = max(examples or (0,))
+    reports = [ev.corpus_report(c, judge, embedder, n, held=held)
+               for n in (examples or (0,)) for c in loaded]
+    cv = _cross_validation(examples_in, cv_folds, embedder, nlp) if cv_folds else None
     if fmt == "json":
         out: dict[str, Any] = {"style": style, "pillars": pillars}
         if pillars:
-            out["pillars_summary"] = summarise_pillars(pillars)
+            out["pillars_summary"] = ev.summarise_pillars(pillars)
+        if reports:
+            out["corpora"] = [r.to_dict() for r in reports]
+            out["corpora_summary"] = [ev.pooled([r for r in reports if r.examples_per_pillar == n])
+                                      .to_dict() for n in (examples or (0,))]
         if cv is not None:
             out["cross_validation"] = cv
         echo(json.dumps(out, indent=2))
-    else:
-        text = render_text(style, pillars)
-        if cv is not None:
-            text += (f"\nCross-validation ({cv_folds} folds, {cv['n']} sentences): macro-F1 "
-                     f"{cv['macro_f1']:.3f}, accuracy {cv['accuracy']:.3f}\n")
-        echo(text)
+        return int(ExitStatus.OK)
+    text = ev.render_text(style, pillars) if style or pillars else ""
+    if reports:
+        pooled = [ev.pooled([r for r in reports if r.examples_per_pillar == n])
+                  for n in (examples or (0,))] if len(loaded) > 1 else []
+        text += ("\n" if text else "") + ev.render_corpora([*reports, *pooled])
+    if cv is not None:
+        text += (f"\nCross-validation ({cv_folds} folds, {cv['n']} sentences): macro-F1 "
+                 f"{cv['macro_f1']:.3f}, accuracy {cv['accuracy']:.3f}\n")
+    echo(text)
     return int(ExitStatus.OK)
+
+
+def engine_settings_for_evaluation(no_cache: bool, style_model: str | None) -> Any:
+    """The settings `classify` would use, with an explicit style model or the bundled one."""
+    from msgcheck.embed import default_cache_dir
+    from msgcheck.pipeline import Settings
+
+    return Settings(style_model=style_model or os.environ.get("MSGCHECK_STYLE_MODEL"),
+                    cache_dir=None if no_cache else default_cache_dir())
+
+
+def _data_pillar_set(examples: list[Any], platform_path: str | None) -> list[Any]:
+    """Rows of --data that carry a pillar, as a labelled platform (needs --platform)."""
+    from msgcheck.errors import ConfigError
+    from msgcheck.evaluate import LabelledPlatform
+    from msgcheck.platform import load_platform
+
+    with_pillar = [e for e in examples if e.pillar]
+    if not with_pillar:
+        return []
+    if not (platform_path or os.environ.get("MSGCHECK_PLATFORM")):
+        raise ConfigError("rows carry a pillar column: pass --platform to score them",
+                          code="E317")
+    platform = load_platform(platform_path_from(platform_path))
+    unknown = {e.pillar for e in with_pillar} - {p.id for p in platform.pillars} - {
+        "off_platform"}
+    if unknown:
+        bad = next(e for e in with_pillar if e.pillar in unknown)
+        raise ConfigError(f"unknown pillar {bad.pillar!r} (not in {platform.path})",
+                          path=bad.source, code="E319")
+    return [LabelledPlatform(
+        "--data", platform, tuple(e.text for e in with_pillar),
+        tuple(str(e.pillar) for e in with_pillar), tuple(e.style for e in with_pillar))]
+
+
+def _cross_validation(examples: list[Any], folds: int, embedder: Any, nlp: Any) -> Any:
+    from msgcheck.style.examples import bundled_training_files, load_examples
+    from msgcheck.style.train import cross_validate, encode_examples
+
+    pool = [e for f in bundled_training_files() for e in load_examples(f)] + examples
+    return cross_validate(encode_examples(pool, embedder, nlp), embedder.identity, folds=folds)
