@@ -39,7 +39,7 @@ import numpy as np
 
 from msgcheck.embed import Embedder
 from msgcheck.errors import InputError
-from msgcheck.model import Claim, ClaimResult, Document, Status
+from msgcheck.model import Claim, ClaimResult, Document, Status, normalise_text
 from msgcheck.platform import MessagePlatform, PlatformText
 from msgcheck.style.features import featurize
 from msgcheck.style.model import StyleModel
@@ -135,6 +135,8 @@ class PlatformIndex:
     """One normalised row per pillar name (pillar order)."""
     approved_words: str = ""
     """Every approved text, lower-cased: superlatives the platform uses itself are approved."""
+    reviewed_drift: frozenset[str] = frozenset()
+    """Normalised claims a reviewer marked as drift (feedback)."""
 
     @property
     def pillar_ids(self) -> tuple[str, ...]:
@@ -245,19 +247,21 @@ def calibrate(platform: MessagePlatform, vectors: np.ndarray, pillar_of: np.ndar
     )
 
 
-_INDEXES: dict[tuple[str, str], PlatformIndex] = {}
+_INDEXES: dict[tuple[str, str, frozenset[str]], PlatformIndex] = {}
 
 
-def cached_index(platform: MessagePlatform, embedder: Embedder) -> PlatformIndex:
-    """build_index, memoised per process by platform digest and embedding model (a daemon or a
-    test session embeds each platform once)."""
-    key = (platform.digest, embedder.identity)
+def cached_index(platform: MessagePlatform, embedder: Embedder,
+                 reviewed_drift: frozenset[str] = frozenset()) -> PlatformIndex:
+    """build_index, memoised per process by platform digest, reviewed claims and embedding model
+    (a daemon or a test session embeds each platform once)."""
+    key = (platform.digest, embedder.identity, reviewed_drift)
     if key not in _INDEXES:
-        _INDEXES[key] = build_index(platform, embedder)
+        _INDEXES[key] = build_index(platform, embedder, reviewed_drift)
     return _INDEXES[key]
 
 
-def build_index(platform: MessagePlatform, embedder: Embedder) -> PlatformIndex:
+def build_index(platform: MessagePlatform, embedder: Embedder,
+                reviewed_drift: frozenset[str] = frozenset()) -> PlatformIndex:
     """Embed the platform's texts (and the background set) and calibrate."""
     texts: list[PlatformText] = list(platform.pillar_texts) + list(platform.value_proposition)
     ids = {p.id: i for i, p in enumerate(platform.pillars)}
@@ -274,7 +278,8 @@ def build_index(platform: MessagePlatform, embedder: Embedder) -> PlatformIndex:
                             [t.kind for t in texts])
     approved = "\n".join([t.text for t in texts] + list(platform.differentiators)).lower()
     return PlatformIndex(platform, tuple(texts), vectors, pillar_of, all_vectors[n:n + r],
-                         calibration, brands, all_vectors[n + r:n + r + m], approved)
+                         calibration, brands, all_vectors[n + r:n + r + m], approved,
+                         reviewed_drift)
 
 
 def analyze(
@@ -404,10 +409,12 @@ def rank_pillars(sims: np.ndarray, index: PlatformIndex, vector: np.ndarray) -> 
 
 def _status(claim: Claim, score: float, neutral: float, index: PlatformIndex
             ) -> tuple[Status, str | None]:
-    """Status and, for lexical evidence, the words that decided it."""
+    """Status and, when the bands did not decide it, why it is drift."""
+    if index.reviewed_drift and normalise_text(claim.text).lower() in index.reviewed_drift:
+        return "drift", "reviewed as drift"
     words = superlative(claim.text, index.approved_words)
     if words is not None and claim.scope not in ("notes", "meta"):
-        return "drift", words
+        return "drift", f"superlative: {words}"
     strict = claim.scope in STRICT_SCOPES
     return index.calibration.status(score, neutral, strict), None
 
@@ -430,7 +437,7 @@ def _result(claim: Claim, vector: np.ndarray, probs: np.ndarray, index: Platform
     vp_sim = float(sims[vp_rows].max()) if vp_rows.size else 0.0
     nearest = int(np.argmax(sims))
     # Restating the value proposition is on-platform too, whichever pillar is nearest.
-    status, words = _status(claim, max(best_score, vp_sim), scores.get("neutral", 0.0), index)
+    status, basis = _status(claim, max(best_score, vp_sim), scores.get("neutral", 0.0), index)
     pillar = index.platform.pillars[best]
     key_rows = [i for i, t in enumerate(index.texts)
                 if t.pillar == pillar.id and t.kind == "key_message"]
@@ -447,5 +454,5 @@ def _result(claim: Claim, vector: np.ndarray, probs: np.ndarray, index: Platform
         nearest_kind=index.texts[nearest].kind,
         value_prop_similarity=round(vp_sim, ROUND),
         suggestion=suggestion,
-        superlative=words,
+        drift_basis=basis,
     )

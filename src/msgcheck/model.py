@@ -262,8 +262,9 @@ class ClaimResult:
     """Similarity with the closest value-proposition phrasing."""
     suggestion: str | None = None
     """The approved key message to point a writer at, for the nearest pillar."""
-    superlative: str | None = None
-    """The self-praising words that made the claim `drift`, when they did."""
+    drift_basis: str | None = None
+    """Why the claim is `drift` when the similarity bands did not decide it: the self-praising
+    words ("superlative: revolutionary"), or "reviewed as drift" (feedback)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form, as `classify` and the JSON report print it."""
@@ -280,7 +281,7 @@ class ClaimResult:
             "nearest_text": self.nearest_text,
             "nearest_kind": self.nearest_kind,
             "value_prop_similarity": self.value_prop_similarity,
-            **({"superlative": self.superlative} if self.superlative else {}),
+            **({"drift_basis": self.drift_basis} if self.drift_basis else {}),
         }
 
 
@@ -338,6 +339,8 @@ class Report:
     """(pillar id, pillar name) in platform order."""
     extras: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     """Cross-asset sections added by later stages (coverage, shadow messages...)."""
+    notes: tuple[str, ...] = ()
+    """Things the person running msgcheck should know that are not findings (stale feedback)."""
 
     def counts(self) -> dict[str, int]:
         """Findings per severity."""

@@ -19,6 +19,7 @@ from msgcheck.analysis import Analysis, PlatformIndex, analyze, cached_index
 from msgcheck.checks import UNREADABLE, CheckOptions, run_checks
 from msgcheck.embed import Embedder, engine_embedder
 from msgcheck.errors import InputError
+from msgcheck.feedback import Feedback, load_for_platform as load_feedback, stale, teach
 from msgcheck.ingest import discover, read_bytes, read_path, reader_for
 from msgcheck.ingest import text as text_reader
 from msgcheck.model import (
@@ -54,6 +55,8 @@ class Settings:
     """Per-input options (config overrides by path glob); None: `options` everywhere."""
     backend: str | None = None
     """Embedding backend, a name in `msgcheck.embed.BACKENDS`; None for the default (onnx)."""
+    feedback: bool = True
+    """Honour `feedback.yaml` beside the platform (reviewed findings; see feedback.py)."""
 
 
 @dataclass
@@ -65,9 +68,14 @@ class Engine:
     embedder: Embedder | None = None
     nlp: Any = None
     style_model: StyleModel | None = None
+    reviews: Feedback | None = None
     _index: PlatformIndex | None = None
 
     def __post_init__(self) -> None:
+        if self.reviews is None:
+            self.reviews = load_feedback(self.platform) if self.settings.feedback \
+                else Feedback("")
+        self.platform = teach(self.platform, self.reviews)
         if self.embedder is None:
             self.embedder = engine_embedder(self.settings.cache_dir, self.settings.backend)
             _preload(self.embedder)
@@ -85,7 +93,8 @@ class Engine:
         """The embedded, calibrated platform (built on first use)."""
         if self._index is None:
             assert self.embedder is not None
-            self._index = cached_index(self.platform, self.embedder)
+            assert self.reviews is not None
+            self._index = cached_index(self.platform, self.embedder, self.reviews.drift_claims)
         return self._index
 
     def analyze(self, documents: Sequence[Document],
@@ -98,16 +107,28 @@ class Engine:
                        errors)
 
     def report(self, analysis: Analysis) -> Report:
-        """Run the checks and build the report."""
+        """Run the checks, drop what reviewers accepted, and build the report."""
         findings = self._run_checks(analysis)
+        notes = self._reviewed(analysis, findings)
         findings.extend(unreadable_findings(analysis.errors, self.settings.options))
         findings.sort(key=Finding.sort_key)
-        report = build_report(analysis, findings, self.settings)
+        report = build_report(analysis, findings, self.settings, notes)
         if self.settings.cross_asset:
             from msgcheck.cross_asset import cross_asset
 
             report.extras.update(cross_asset(analysis))
         return report
+
+    def _reviewed(self, analysis: Analysis, findings: list[Finding]) -> tuple[str, ...]:
+        """Remove findings reviewers accepted (in place); notes on verdicts gone stale."""
+        reviews = self.reviews
+        if reviews is None or not reviews.verdicts:
+            return ()
+        gone = stale(reviews, (d.source for d in analysis.documents), findings,
+                     (r.claim.text for r in analysis.results))
+        findings[:] = [f for f in findings if f.fingerprint not in reviews.suppressed]
+        return tuple(f"{reviews.path}: verdicts[{v.entry - 1}] ({v.verdict} {v.check} on "
+                     f"{v.source}) matches nothing in this run any more; ignored" for v in gone)
 
     def _run_checks(self, analysis: Analysis) -> list[Finding]:
         """Checks with the options each document's path calls for."""
@@ -215,7 +236,8 @@ def unreadable_findings(errors: Sequence[InputError], options: CheckOptions) -> 
     ]
 
 
-def build_report(analysis: Analysis, findings: Sequence[Finding], settings: Settings) -> Report:
+def build_report(analysis: Analysis, findings: Sequence[Finding], settings: Settings,
+                 notes: tuple[str, ...] = ()) -> Report:
     """Summaries per document plus the sorted findings."""
     summaries: list[DocumentSummary] = []
     by_doc: dict[str, list[ClaimResult]] = {}
@@ -244,4 +266,5 @@ def build_report(analysis: Analysis, findings: Sequence[Finding], settings: Sett
         created_at=created,
         claims=analysis.results,
         pillars=tuple((p.id, p.name) for p in analysis.platform.pillars),
+        notes=notes,
     )

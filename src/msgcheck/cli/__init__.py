@@ -13,7 +13,7 @@ import traceback
 import click
 
 from msgcheck.version import __version__
-from msgcheck.cli import configure, crawl, daemon, quality, scan
+from msgcheck.cli import configure, crawl, daemon, feedback, quality, scan
 from msgcheck.cli.common import ExitStatus
 from msgcheck.errors import MsgcheckError
 
@@ -31,7 +31,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 for _command in (scan.scan, scan.check, configure.show_config, scan.classify, configure.platform,
                  configure.list_checks, quality.train, quality.evaluate, daemon.serve_command,
-                 crawl.crawl, crawl.history):
+                 crawl.crawl, crawl.history, feedback.feedback):
     cli.add_command(_command)
 
 

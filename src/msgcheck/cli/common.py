@@ -129,3 +129,9 @@ def embedder_and_nlp(no_cache: bool) -> tuple[Any, Any]:
     from msgcheck.segment import load_nlp
 
     return engine_embedder(None if no_cache else default_cache_dir()), load_nlp()
+
+
+def print_notes(report: Any) -> None:
+    """What the run wants the person to know that is not a finding, on stderr."""
+    for note in getattr(report, "notes", ()):
+        echo(f"note: {note}", err=True)

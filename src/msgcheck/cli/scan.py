@@ -20,6 +20,7 @@ from msgcheck.cli.common import (
     ignore_option,
     load_config_platform,
     platform_option,
+    print_notes,
     resolve_config,
     select_option,
     style_option,
@@ -59,6 +60,7 @@ def scan(paths: tuple[str, ...], platform_path: str | None, config_path: str | N
     if "-" in paths:
         stdin = ("<stdin>", sys.stdin.buffer.read())
     report = engine.run(files, stdin)
+    print_notes(report)
     if fmt == "text" and output is None:
         from msgcheck.report.text import render
 
@@ -117,6 +119,7 @@ def check(paths: tuple[str, ...], platform_path: str | None, config_path: str | 
     platform = load_config_platform(config)
     engine = Engine(platform, engine_settings(config, no_cache=no_cache, cross_asset=False))
     report = engine.run(files, stdin)
+    print_notes(report)
     if baseline_path and known is not None:
         if header.get("platform_digest") not in (None, report.platform_digest):
             echo(f"note: {baseline_path} was written against another platform version; "
@@ -193,6 +196,7 @@ def classify(file: str, platform_path: str | None, no_cache: bool,
             "status": result.status,
             "margin": result.margin,
             "nearest_text": result.nearest_text,
+            **({"drift_basis": result.drift_basis} if result.drift_basis else {}),
             "findings": [{"check": f.check, "severity": f.severity.value, "message": f.message}
                          for f in findings],
         }
