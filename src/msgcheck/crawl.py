@@ -51,6 +51,7 @@ from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 from msgcheck.version import __version__
 from msgcheck.errors import InputError, MsgcheckError
+from msgcheck.fileio import write_atomic
 from msgcheck.model import Finding, Location, Severity
 
 if TYPE_CHECKING:
@@ -1032,13 +1033,13 @@ def _classes() -> dict[str, type]:
             metadata = {"url": request.url, "method": request.method,
                         "status": response.status, "response_url": response.url,
                         "timestamp": time.time()}
-            _atomic_write(rpath / "response_body", response.body)
+            write_atomic(rpath / "response_body", response.body)
             data = {k: v for k, v in response.to_dict().items()
                     if k not in {"url", "status", "headers", "body"}}
-            _atomic_write(rpath / "response_data", pickle.dumps(data, protocol=4))
-            _atomic_write(rpath / "response_headers",
+            write_atomic(rpath / "response_data", pickle.dumps(data, protocol=4))
+            write_atomic(rpath / "response_headers",
                           headers_dict_to_raw(response.headers) or b"")
-            _atomic_write(rpath / "pickled_meta", pickle.dumps(metadata, protocol=4))
+            write_atomic(rpath / "pickled_meta", pickle.dumps(metadata, protocol=4))
 
     class SiteSpider(scrapy.Spider):
         """Breadth-first over the allowed hosts; records pages, skips and failures."""
@@ -1199,9 +1200,7 @@ def _classes() -> dict[str, type]:
                 body_path = f"{BODIES}/{digest}"
                 target = self.spool_dir / body_path
                 if not target.exists():
-                    tmp = target.with_suffix(".part")
-                    tmp.write_bytes(body)
-                    tmp.replace(target)
+                    write_atomic(target, body)
             net = meta.get("msgcheck_network_status")
             self.emit(
                 "page", url=url, requested_url=requested, status=response.status,
@@ -1239,12 +1238,6 @@ def _classes() -> dict[str, type]:
         "CacheStorage": CacheStorage,
         "SiteSpider": SiteSpider,
     }
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
 
 
 def _media_type(value: bytes | None) -> str:
