@@ -52,7 +52,7 @@ from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 from msgcheck.version import __version__
 from msgcheck.errors import InputError, MsgcheckError
 from msgcheck.fileio import write_atomic
-from msgcheck.model import Finding, Location, Severity
+from msgcheck.model import Finding, Severity
 
 if TYPE_CHECKING:
     from msgcheck.history import History, PageRecord
@@ -739,7 +739,8 @@ def _analyse_and_record(config: CrawlConfig, history: History, run_id: int,
         start_urls=config.start_urls, company=company, platform_digest=platform_digest,
         pages=pages,
         failures=tuple(sorted((*result.failures, *unreadable), key=lambda f: f.url)),
-        skipped=result.skipped, new=diff.new, resolved=diff.resolved, summary=summary,
+        skipped=result.skipped, new=diff.new, resolved=diff.resolved,
+        summary=dict(summary, **diff.counts()),
         stats=stats, truncated=result.truncated)
 
 
@@ -792,19 +793,6 @@ def run_summary(states: Sequence[Any], findings: Mapping[str, Sequence[Finding]]
         "findings": counts,
         "by_check": dict(sorted(by_check.items())),
     }
-
-
-def findings_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Finding]:
-    """Findings rebuilt from stored rows (see history.py)."""
-    out = []
-    for r in rows:
-        loc = json.loads(r["location"])
-        out.append(Finding(
-            check=r["check"], severity=Severity(r["severity"]), message=r["message"],
-            location=Location(**loc), claim=r["claim"],
-            evidence=json.loads(r["evidence"]) if r["evidence"] else {},
-            suggestion=r["suggestion"]))
-    return sorted(out, key=Finding.sort_key)
 
 
 # --------------------------------------------------------------------------------------------

@@ -122,8 +122,8 @@ def test_lock_of_a_dead_process_is_taken_over_and_its_run_marked_abandoned(db):
     con = sqlite3.connect(db.removeprefix("sqlite:///"))
     con.execute("UPDATE locks SET pid = 2147483646")
     con.commit()
-    h.token = None  # this object no longer owns it
-    h._stop.set()
+    h.lock.token = None  # this object no longer owns it
+    h.lock._stop.set()
     again = History(db)
     run_id = again.begin({}, "p", "k", wait=0.5, started_at="2026-01-01T00:00:05Z")
     assert run_id == 2
