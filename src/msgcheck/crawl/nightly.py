@@ -32,7 +32,7 @@ from msgcheck.crawl.runner import (
     crawl,
 )
 from msgcheck.errors import InputError
-from msgcheck.history import History, PageRecord, PageState
+from msgcheck.history import History, PageRecord, PageState, RunDiff
 from msgcheck.model import Finding, Severity
 from msgcheck.version import __version__
 
@@ -217,6 +217,62 @@ class _Preload:
         return self.factory()
 
 
+@dataclass(frozen=True, slots=True)
+class _Crawled:
+    """A run whose crawl has returned: everything the analysis and the record need."""
+
+    config: CrawlConfig
+    """What was crawled."""
+    history: History
+    """The store, holding the run's lock."""
+    run_id: int
+    """The run's id in the store."""
+    result: CrawlResult
+    """What the crawl fetched."""
+    stored: Mapping[str, PageRecord]
+    """What the store knew about each page before this run."""
+    preload: _Preload
+    """The engine, built (or being built) only if a page needs analysis."""
+    company: str
+    """The platform's company."""
+    platform_digest: str
+    """Digest of the platform judged against."""
+    started: _dt.datetime
+    """When the run started."""
+    clock: Callable[[], _dt.datetime]
+    """Now, as the run tells time."""
+    progress: ProgressFn | None
+    """Called with each phase of the run."""
+    t_start: float
+    """perf_counter() when the run started."""
+    t_crawl: float
+    """perf_counter() when the crawl returned."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """The fetched pages sorted out: to analyse, unreadable, or unchanged."""
+
+    documents: tuple[Document, ...]
+    """Pages whose text changed, read, in URL order."""
+    errors: tuple[InputError, ...]
+    """Pages the reader could not read."""
+    text_digests: dict[str, str]
+    """`document_digest` of every page read, by URL."""
+    reused: frozenset[str]
+    """URLs whose stored findings stand: same body, or same text."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """Every fetched page's state and findings this run, analysed or reused."""
+
+    states: tuple[PageState, ...]
+    """What the store records for each page."""
+    findings: dict[str, list[Finding]]
+    """The findings of each page, by URL."""
+
+
 def check_site(config: CrawlConfig, history: History, engine_factory: Callable[[], Engine],
                key: str, *, company: str, platform_digest: str,
                progress: ProgressFn | None = None, lock_wait: float = 5.0,
@@ -258,11 +314,10 @@ def check_site(config: CrawlConfig, history: History, engine_factory: Callable[[
                 path=config.start_urls[0] if config.start_urls else None,
                 hint="check the start URL in a browser; the crawl obeys robots.txt and stays "
                      "on the start URLs' hosts")
-        report = _analyse_and_record(config, history, run_id, result, stored, preload, key,
-                                     company=company, platform_digest=platform_digest,
-                                     started=started, clock=clock, progress=progress,
-                                     timings={"start": t0, "crawl": t_crawl})
-        return report
+        return _analyse_and_record(_Crawled(
+            config=config, history=history, run_id=run_id, result=result, stored=stored,
+            preload=preload, company=company, platform_digest=platform_digest, started=started,
+            clock=clock, progress=progress, t_start=t0, t_crawl=t_crawl))
     except BaseException as exc:
         history.fail(run_id, f"{type(exc).__name__}: {exc}"[:500], finished_at=iso(clock()))
         raise
@@ -283,15 +338,38 @@ def _clean_old_spools(root: Path | None, older_than: float = 86_400) -> None:
             pass
 
 
-def _analyse_and_record(config: CrawlConfig, history: History, run_id: int,
-                        result: CrawlResult, stored: Mapping[str, PageRecord],
-                        preload: _Preload, key: str, *, company: str, platform_digest: str,
-                        started: _dt.datetime, clock: Callable[[], _dt.datetime],
-                        progress: ProgressFn | None, timings: dict[str, float]) -> CrawlReport:
+def _analyse_and_record(run: _Crawled) -> CrawlReport:
+    """Analyse what changed, reuse the rest, write the run in one transaction, report it."""
+    reading = _read_pages(run.result, run.stored)
+    t_read = time.perf_counter()
+    if run.progress is not None:
+        run.progress({"type": "phase", "phase": "analysis", "pages": len(reading.documents),
+                      "reused": len(reading.reused)})
+    analysed = _analyse(reading.documents, run.preload)
+    t_analyse = time.perf_counter()
+    outcome = _outcome(run, reading, analysed)
+    failures = run.result.failures
+    gone = [f.url for f in failures if f.status in (404, 410)]
+    unreachable = [f.url for f in failures if f.status not in (404, 410)]
+    unreachable += [e.path for e in reading.errors if e.path]
+    summary = run_summary(outcome.states, outcome.findings, run.result)
+    diff = run.history.commit(run.run_id, outcome.states, outcome.findings, gone=gone,
+                              unreachable=unreachable, complete=not run.result.truncated,
+                              summary=summary, finished_at=iso(run.clock()))
+    seconds = {
+        "crawl": round(run.t_crawl - run.t_start, 2),
+        "analysis": round(t_analyse - t_read, 2),
+        "total": round(time.perf_counter() - run.t_start, 2),
+    }
+    return _report(run, reading, outcome, diff, dict(summary, **diff.counts()), seconds)
+
+
+def _read_pages(result: CrawlResult, stored: Mapping[str, PageRecord]) -> _Reading:
+    """Read the pages whose body changed; a page whose text did not change is reused too."""
     from msgcheck.ingest import html as html_reader
     from msgcheck.ingest import read_bytes
 
-    to_analyse: list[Document] = []
+    documents: list[Document] = []
     errors: list[InputError] = []
     text_digests: dict[str, str] = {}
     reused: set[str] = set()
@@ -313,24 +391,31 @@ def _analyse_and_record(config: CrawlConfig, history: History, run_id: int,
                 text_digests[page.url]:
             reused.add(page.url)  # markup changed, text did not
             continue
-        to_analyse.append(document)
-    analysed: dict[str, tuple[list[Finding], dict[str, Any], str | None]] = {}
-    t_read = time.perf_counter()
-    if progress is not None:
-        progress({"type": "phase", "phase": "analysis", "pages": len(to_analyse),
-                  "reused": len(reused)})
-    if to_analyse:
-        engine = preload.get()
-        analysis = engine.analyze(to_analyse)
-        fresh = engine.report(analysis)
-        analysed = _per_page(fresh, to_analyse)
-    t_analyse = time.perf_counter()
-    open_findings = history.open_findings([p.url for p in result.pages if p.url in reused])
+        documents.append(document)
+    return _Reading(tuple(documents), tuple(errors), text_digests, frozenset(reused))
+
+
+def _analyse(documents: Sequence[Document], preload: _Preload
+             ) -> dict[str, tuple[list[Finding], dict[str, Any], str | None]]:
+    """Findings, summary and title of each document; the engine is only touched when needed."""
+    if not documents:
+        return {}
+    engine = preload.get()
+    analysis = engine.analyze(list(documents))
+    return _per_page(engine.report(analysis), documents)
+
+
+def _outcome(run: _Crawled, reading: _Reading,
+             analysed: Mapping[str, tuple[list[Finding], dict[str, Any], str | None]]
+             ) -> _Outcome:
+    """Each page's state and findings: stored ones for reused pages, fresh ones otherwise."""
+    pages = run.result.pages
+    open_findings = run.history.open_findings([p.url for p in pages if p.url in reading.reused])
     states: list[PageState] = []
     current: dict[str, list[Finding]] = {}
-    for page in result.pages:
-        record = stored.get(page.url)
-        if page.url in reused:
+    for page in pages:
+        record = run.stored.get(page.url)
+        if page.url in reading.reused:
             assert record is not None
             findings = open_findings.get(page.url, [])
             summary, title = record.summary, record.title
@@ -341,18 +426,20 @@ def _analyse_and_record(config: CrawlConfig, history: History, run_id: int,
         current[page.url] = findings
         states.append(PageState(
             url=page.url, digest=page.digest,
-            text_digest=text_digests.get(page.url) or (record.text_digest if record else ""),
-            status=page.status, title=title, summary=summary, changed=page.url not in reused))
-    gone = [f.url for f in result.failures if f.status in (404, 410)]
-    unreachable = [f.url for f in result.failures if f.status not in (404, 410)]
-    unreachable += [e.path for e in errors if e.path]
-    summary = run_summary(states, current, result)
-    diff = history.commit(run_id, states, current, gone=gone, unreachable=unreachable,
-                          complete=not result.truncated, summary=summary,
-                          finished_at=iso(clock()))
-    t_end = time.perf_counter()
+            text_digest=reading.text_digests.get(page.url) or (
+                record.text_digest if record else ""),
+            status=page.status, title=title, summary=summary,
+            changed=page.url not in reading.reused))
+    return _Outcome(tuple(states), current)
+
+
+def _report(run: _Crawled, reading: _Reading, outcome: _Outcome, diff: RunDiff,
+            summary: dict[str, Any], seconds: dict[str, float]) -> CrawlReport:
+    """The run's report: pages with their new findings marked, failures, figures."""
+    result = run.result
     new_set = {f.fingerprint for f in diff.new}
     cached_urls = {p.url for p in result.pages if p.cached}
+    current = outcome.findings
     pages = tuple(
         PageResult(
             url=s.url, title=s.title, status=s.status,
@@ -361,30 +448,25 @@ def _analyse_and_record(config: CrawlConfig, history: History, run_id: int,
             findings=tuple(sorted(current.get(s.url, []), key=Finding.sort_key)),
             new=tuple(sorted(f.fingerprint for f in current.get(s.url, [])
                              if f.fingerprint in new_set)))
-        for s in sorted(states, key=lambda s: s.url))
+        for s in sorted(outcome.states, key=lambda s: s.url))
     unreadable = tuple(
-        FetchFailure(e.path or "<page>", f"[{e.code}] {e.message}") for e in errors)
+        FetchFailure(e.path or "<page>", f"[{e.code}] {e.message}") for e in reading.errors)
     stats: dict[str, Any] = {
         "pages": len(result.pages),
-        "analysed": sum(1 for s in states if s.changed),
-        "reused": len(reused),
+        "analysed": sum(1 for s in outcome.states if s.changed),
+        "reused": len(reading.reused),
         "revalidated": sum(1 for p in result.pages if p.network_status == 304),
         "failures": len(result.failures) + len(unreadable),
         "skipped": len(result.skipped),
-        "seconds": {
-            "crawl": round(timings["crawl"] - timings["start"], 2),
-            "analysis": round(t_analyse - t_read, 2),
-            "total": round(t_end - timings["start"], 2),
-        },
+        "seconds": seconds,
         "scrapy": result.stats,
     }
     return CrawlReport(
-        run_id=run_id, started_at=iso(started), finished_at=iso(clock()),
-        start_urls=config.start_urls, company=company, platform_digest=platform_digest,
-        pages=pages,
+        run_id=run.run_id, started_at=iso(run.started), finished_at=iso(run.clock()),
+        start_urls=run.config.start_urls, company=run.company,
+        platform_digest=run.platform_digest, pages=pages,
         failures=tuple(sorted((*result.failures, *unreadable), key=lambda f: f.url)),
-        skipped=result.skipped, new=diff.new, resolved=diff.resolved,
-        summary=dict(summary, **diff.counts()),
+        skipped=result.skipped, new=diff.new, resolved=diff.resolved, summary=summary,
         stats=stats, truncated=result.truncated)
 
 
