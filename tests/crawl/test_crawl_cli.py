@@ -126,23 +126,3 @@ def test_crawl_with_the_real_model_reports_gates_on_new_findings_and_keeps_histo
     assert data["series"]["new"][1] == 0 and data["series"]["resolved"][2] >= 1
     code, out, _ = run(main, capsys, "history")
     assert code == 0 and "pillar coverage" in out
-
-
-def test_html_crawl_report_has_trends_and_page_findings(tmp_path):
-    """The nightly HTML report: one self-contained page with trend charts over past runs."""
-    from msgcheck.cli.crawl import render_html
-    from msgcheck.crawl import CrawlReport, PageResult
-    from msgcheck.history import History
-    from msgcheck.model import Finding, Location, Severity
-
-    db = f"sqlite:///{tmp_path / 'h.sqlite'}"
-    History(db).close()
-    finding = Finding("terminology.avoid", Severity.WARNING, "avoid 'seamless'",
-                      Location("https://site.test/a", 3, 1), claim="A seamless <b>sync</b>")
-    page = PageResult("https://site.test/a", "A", 200, False, True, 4, (finding,))
-    report = CrawlReport(1, "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z",
-                         ("https://site.test/",), "Acme", "d" * 64, (page,), (), (), (finding,),
-                         (), {}, {})
-    page_html = render_html(report, db)
-    assert "https://site.test/a" in page_html and "&lt;b&gt;sync&lt;/b&gt;" in page_html
-    assert "<script src" not in page_html and "stylesheet" not in page_html
