@@ -15,6 +15,30 @@ from msgcheck.crawl.child.middlewares import (
 from msgcheck.crawl.child.throttle import CrawlDelayThrottle
 from msgcheck.crawl.runner import ROBOTS_AGENT, CrawlConfig
 
+EXTENSIONS: dict[Any, int | None] = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    CrawlDelayThrottle: 0,
+    "scrapy.extensions.feedexport.FeedExporter": None,
+    "scrapy.extensions.spiderstate.SpiderState": None,
+    "scrapy.extensions.memdebug.MemoryDebugger": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,  # no listening socket
+}
+"""Stock AutoThrottle replaced by CrawlDelayThrottle; extensions a crawl never uses are off."""
+SPIDER_MIDDLEWARES: dict[Any, int | None] = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,  # the spider counts depth
+}
+"""Spider middlewares changed from Scrapy's defaults."""
+DOWNLOADER_MIDDLEWARES: dict[Any, int | None] = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+    HostGuardMiddleware: 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    BackoffRetryMiddleware: 550,
+    RedirectLoopMiddleware: 650,
+    NetworkStatusMiddleware: 950,
+}
+"""Downloader middlewares changed from Scrapy's defaults: msgcheck's in, those they replace out."""
+
 
 def scrapy_settings(config: CrawlConfig) -> dict[str, Any]:
     """Scrapy's settings for `config`, with msgcheck's components in place of stock ones."""
@@ -57,26 +81,9 @@ def scrapy_settings(config: CrawlConfig) -> dict[str, Any]:
         "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
         "HTTPERROR_ALLOW_ALL": False,
-        "EXTENSIONS": {
-            "scrapy.extensions.throttle.AutoThrottle": None,
-            CrawlDelayThrottle: 0,
-            "scrapy.extensions.feedexport.FeedExporter": None,
-            "scrapy.extensions.spiderstate.SpiderState": None,
-            "scrapy.extensions.memdebug.MemoryDebugger": None,
-            "scrapy.extensions.remote_control.RemoteControl": None,  # no listening socket
-        },
-        "SPIDER_MIDDLEWARES": {
-            "scrapy.spidermiddlewares.depth.DepthMiddleware": None,  # the spider counts depth
-        },
-        "DOWNLOADER_MIDDLEWARES": {
-            "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
-            "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
-            HostGuardMiddleware: 50,
-            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-            BackoffRetryMiddleware: 550,
-            RedirectLoopMiddleware: 650,
-            NetworkStatusMiddleware: 950,
-        },
+        "EXTENSIONS": dict(EXTENSIONS),
+        "SPIDER_MIDDLEWARES": dict(SPIDER_MIDDLEWARES),
+        "DOWNLOADER_MIDDLEWARES": dict(DOWNLOADER_MIDDLEWARES),
         "MSGCHECK_HOSTS": list(config.hosts()),
         "MSGCHECK_BACKOFF": config.backoff,
         "MSGCHECK_BACKOFF_MAX": config.backoff_max,
