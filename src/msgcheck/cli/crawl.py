@@ -1,7 +1,10 @@
 """`msgcheck crawl` and `msgcheck history`: the nightly website check and its trends.
 
-Registered in `msgcheck.cli` with the other commands. Like every `cli` module, it prints; Scrapy, SQLAlchemy and the pipeline are imported inside the commands, so
-importing it costs no more than click.
+Registered in `msgcheck.cli` with the other commands. Like every `cli` module, it reads flags,
+settings and the environment, prints and sets the exit status; the run itself is
+`msgcheck.crawl.run_nightly` and the reports are `msgcheck.report.crawl`. Those, and with them
+Scrapy, SQLAlchemy and the pipeline, are imported inside the commands, so importing this module
+costs no more than click.
 
 Exit status of `crawl`: 0 when no NEW finding is at or above `--fail-on`; 1 when one is; 2 when
 the run cannot be judged (bad platform, no start URL answered, the history store is busy).
@@ -14,12 +17,24 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from msgcheck.cli.common import FAIL_ON, ExitStatus, echo, fail_status
+from msgcheck.cli.common import (
+    FAIL_ON,
+    config_option,
+    echo,
+    fail_status,
+    ignore_option,
+    load_config_platform,
+    platform_option,
+    resolve_config,
+    select_option,
+    style_option,
+)
 
 if TYPE_CHECKING:
     from msgcheck.model import Finding
@@ -47,9 +62,8 @@ def _patterns(values: Sequence[str], flag: str) -> tuple[str, ...]:
 
 @click.command("crawl")
 @click.argument("urls", nargs=-1, metavar="URL...")
-@click.option("--platform", "platform_path", metavar="PATH",
-              help="Message platform file, or a folder holding platform.yaml. "
-                   "[env: MSGCHECK_PLATFORM]")
+@platform_option
+@config_option
 @click.option("--sitemap", "sitemaps", multiple=True, metavar="URL",
               help="A sitemap.xml (or sitemap index) whose pages are crawled too. Repeatable.")
 @click.option("--db", "db", metavar="URL", envvar="MSGCHECK_DB",
@@ -66,8 +80,11 @@ def _patterns(values: Sequence[str], flag: str) -> tuple[str, ...]:
 @click.option("--format", "fmt", type=click.Choice(CRAWL_FORMATS), default="text",
               show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
-              help="Exit 1 when a NEW finding is at or above this severity.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="Exit 1 when a NEW finding is at or above this severity. [default: error]")
+@select_option
+@ignore_option
+@style_option
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
               help="Seconds before a request fails (it is then retried).")
 @click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True,
@@ -76,94 +93,70 @@ def _patterns(values: Sequence[str], flag: str) -> tuple[str, ...]:
 @click.option("--backoff", type=click.FloatRange(min=0), default=1.0, hidden=True)
 @click.option("--lock-wait", type=click.FloatRange(min=0), default=5.0, hidden=True)
 @click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
-def crawl(urls: tuple[str, ...], platform_path: str | None, sitemaps: tuple[str, ...],
-          db: str | None, max_pages: int, max_depth: int, include: tuple[str, ...],
-          exclude: tuple[str, ...], fmt: str, output: str | None, fail_on: str, timeout: float,
-          retries: int, start_delay: float, backoff: float, lock_wait: float,
-          no_progress: bool) -> int:
+def crawl(urls: tuple[str, ...], platform_path: str | None, config_path: str | None,
+          sitemaps: tuple[str, ...], db: str | None, max_pages: int, max_depth: int,
+          include: tuple[str, ...], exclude: tuple[str, ...], fmt: str, output: str | None,
+          fail_on: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+          style_model: str | None, timeout: float, retries: int, start_delay: float,
+          backoff: float, lock_wait: float, no_progress: bool) -> int:
     """Crawl a website, check its pages against the platform, and record the run.
 
     The first run analyses every page; later runs send conditional requests, analyse only the
     pages whose content changed, and report the findings that are new or resolved since the
-    last run. `--fail-on` applies to new findings.
+    last run. `--fail-on` applies to new findings. Settings not given as flags come from the
+    environment, then from the msgcheck.toml found from the working folder up.
     """
-    from msgcheck.crawl import CrawlConfig, analysis_key, check_site, default_http_cache
+    from msgcheck.config import OptionsResolver
+    from msgcheck.crawl import AnalysisSettings, CrawlConfig, default_http_cache, run_nightly
     from msgcheck.embed import default_cache_dir
-    from msgcheck.history import History
-    from msgcheck.platform import load_platform
     from msgcheck.report import crawl as crawl_report
 
-    value = platform_path or os.environ.get("MSGCHECK_PLATFORM")
-    if not value:
-        raise click.UsageError("no platform: pass --platform PATH (or set MSGCHECK_PLATFORM)")
-    if not urls and not sitemaps:
-        raise click.UsageError("nothing to crawl: pass a start URL and/or --sitemap URL")
-    from msgcheck.crawl import normalise_url
-
-    for url in (*urls, *sitemaps):
-        if normalise_url(url) is None:
-            raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
-    starts = [normalise_url(u) for u in urls]
-    platform = load_platform(value)
-    from msgcheck.checks.base import CheckOptions
-
-    # What the stored findings depend on, known without importing the pipeline: an unchanged
-    # night never loads it.
-    identity = _AnalysisInputs(CheckOptions(), os.environ.get("MSGCHECK_STYLE_MODEL"))
+    # Crawl inputs are URLs, not paths: the config file is looked for from the working folder.
+    settings = resolve_config((".",), platform_path=platform_path, config_path=config_path,
+                              fail_on=fail_on, select=select, ignore=ignore,
+                              style_model=style_model)
+    platform = load_config_platform(settings)
     cache_dir = default_cache_dir()
     db_url = _db_url(db)
     config = CrawlConfig(
-        start_urls=tuple(u for u in starts if u),
-        sitemaps=tuple(s.strip() for s in sitemaps),
+        start_urls=_start_urls(urls, sitemaps), sitemaps=tuple(s.strip() for s in sitemaps),
         max_pages=max_pages, max_depth=max_depth,
         include=_patterns(include, "--include"), exclude=_patterns(exclude, "--exclude"),
         timeout=timeout, retries=retries, backoff=backoff, start_delay=start_delay,
-        http_cache_dir=str(default_http_cache(db_url, cache_dir)),
-    )
-    history = History(db_url)
-
-    def make_engine() -> Any:
-        from msgcheck.pipeline import Engine, Settings
-
-        return Engine(platform, Settings(options=identity.options,
-                                         style_model=identity.style_model,
-                                         cache_dir=cache_dir,
-                                         created_at=os.environ.get("MSGCHECK_FIXED_TIME")))
-
-    show = not no_progress and sys.stderr.isatty()
-    with _Progress(enabled=show, total=max_pages) as progress:
-        try:
-            report = check_site(
-                config, history, make_engine, analysis_key(platform.digest, identity),
-                company=platform.company, platform_digest=platform.digest,
-                progress=progress.update, lock_wait=lock_wait)
-        finally:
-            history.close()
+        http_cache_dir=str(default_http_cache(db_url, cache_dir)))
+    analysis = AnalysisSettings(OptionsResolver(settings).base(), settings.values["style-model"],
+                                cache_dir, os.environ.get("MSGCHECK_FIXED_TIME"))
+    with _Progress(enabled=not no_progress and sys.stderr.isatty(), total=max_pages) as bar:
+        report = run_nightly(platform, config, db_url, analysis, progress=bar.update,
+                             lock_wait=lock_wait)
     rendered = crawl_report.render(report, fmt, db_url)
     if output:
         Path(output).write_text(rendered, encoding="utf-8")
         echo(f"wrote {output}: {crawl_report.headline(report)}", err=True)
     else:
         echo(rendered)
-
-    if fail_on == "never":
-        return int(ExitStatus.OK)
-    return int(fail_status(_NewFindings(report.new), fail_on))
+    return int(fail_status(_NewFindings(report.new), settings.values["fail-on"]))
 
 
+def _start_urls(urls: Sequence[str], sitemaps: Sequence[str]) -> tuple[str, ...]:
+    """The start URLs, normalised; a usage error when there is nothing to crawl or a bad URL."""
+    from msgcheck.crawl import normalise_url
+
+    if not urls and not sitemaps:
+        raise click.UsageError("nothing to crawl: pass a start URL and/or --sitemap URL")
+    normalised = [normalise_url(u) for u in (*urls, *sitemaps)]
+    for url, value in zip((*urls, *sitemaps), normalised, strict=True):
+        if value is None:
+            raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
+    return tuple(u for u in normalised[:len(urls)] if u)
+
+
+@dataclass(frozen=True, slots=True)
 class _NewFindings:
     """What `fail_status` reads: the gate is on the findings that are new this run."""
 
-    def __init__(self, findings: Sequence[Finding]) -> None:
-        self.findings = findings
-
-
-class _AnalysisInputs:
-    """The settings `crawl.analysis_key` reads (the same fields as pipeline.Settings)."""
-
-    def __init__(self, options: Any, style_model: str | None) -> None:
-        self.options = options
-        self.style_model = style_model
+    findings: Sequence[Finding]
+    """The run's new findings."""
 
 
 @click.command("history")

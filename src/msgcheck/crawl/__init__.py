@@ -8,16 +8,19 @@ the run in the history store. Importing this package imports neither Scrapy nor 
 from __future__ import annotations
 
 from msgcheck.crawl.nightly import (
+    AnalysisSettings,
     CrawlReport,
     PageResult,
     analysis_key,
     check_site,
     default_http_cache,
+    run_nightly,
 )
 from msgcheck.crawl.runner import CrawlConfig, CrawlError, CrawlResult, crawl
 from msgcheck.crawl.urls import normalise_url
 
 __all__ = [
+    "AnalysisSettings",
     "CrawlConfig",
     "CrawlError",
     "CrawlReport",
@@ -28,4 +31,5 @@ __all__ = [
     "crawl",
     "default_http_cache",
     "normalise_url",
+    "run_nightly",
 ]

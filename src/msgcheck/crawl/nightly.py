@@ -2,7 +2,8 @@
 
 `check_site` compares page digests with the history store and sends only the pages whose
 content changed to the analysis; unchanged pages keep their stored findings, and a night on
-which nothing changed never loads the models.
+which nothing changed never loads the models. `run_nightly` is the run as `msgcheck crawl`
+starts it: it opens the store, and builds the engine only when a page needs it.
 
 Nothing here imports Scrapy, SQLAlchemy or the models at module level.
 """
@@ -37,8 +38,10 @@ from msgcheck.model import Finding, Severity
 from msgcheck.version import __version__
 
 if TYPE_CHECKING:
+    from msgcheck.checks.base import CheckOptions
     from msgcheck.model import Document, Report
     from msgcheck.pipeline import Engine
+    from msgcheck.platform import MessagePlatform
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +135,20 @@ class CrawlReport:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class AnalysisSettings:
+    """How changed pages are analysed; with the platform, all that stored findings depend on."""
+
+    options: CheckOptions
+    """Check selection, severities and thresholds."""
+    style_model: str | None = None
+    """Path of a team-trained style model; None for the bundled one."""
+    cache_dir: Path | None = None
+    """Folder of the embedding cache; None disables it."""
+    created_at: str | None = None
+    """Fixed report time for the analysis (tests, golden files); None means now."""
+
+
 def _now() -> _dt.datetime:
     return _dt.datetime.now(_dt.timezone.utc)
 
@@ -160,7 +177,8 @@ def document_digest(document: Document) -> str:
 def analysis_key(platform_digest: str, settings: Any) -> str:
     """What stored findings depend on besides the page: platform, msgcheck, checks, style model.
 
-    `settings` is a pipeline.Settings, or anything with its `options` and `style_model`.
+    `settings` is an AnalysisSettings or a pipeline.Settings: anything with `options` and
+    `style_model`.
 
     Stored results are reused only under the same key; a new platform re-analyses every page.
     """
@@ -183,6 +201,32 @@ def default_http_cache(db_url: str, cache_dir: Path) -> Path:
         return path.with_name(path.name + ".httpcache")
     tag = hashlib.sha256(db_url.encode()).hexdigest()[:12]
     return cache_dir / "httpcache" / tag
+
+
+def run_nightly(platform: MessagePlatform, config: CrawlConfig, db_url: str,
+                settings: AnalysisSettings, *, progress: ProgressFn | None = None,
+                lock_wait: float = 5.0) -> CrawlReport:
+    """One night as `msgcheck crawl` runs it: `check_site` on the store at `db_url`.
+
+    The pipeline is imported and the engine built only when a page changed, so an unchanged
+    night loads no model.
+    """
+    history = History(db_url)
+
+    def make_engine() -> Engine:
+        from msgcheck.pipeline import Engine, Settings
+
+        return Engine(platform, Settings(options=settings.options,
+                                         style_model=settings.style_model,
+                                         cache_dir=settings.cache_dir,
+                                         created_at=settings.created_at))
+
+    try:
+        return check_site(config, history, make_engine, analysis_key(platform.digest, settings),
+                          company=platform.company, platform_digest=platform.digest,
+                          progress=progress, lock_wait=lock_wait)
+    finally:
+        history.close()
 
 
 @dataclass
