@@ -7,7 +7,8 @@ Scrapy, SQLAlchemy and the pipeline, are imported inside the commands, so import
 costs no more than click.
 
 Exit status of `crawl`: 0 when no NEW finding is at or above `--fail-on`; 1 when one is; 2 when
-the run cannot be judged (bad platform, no start URL answered, the history store is busy).
+the run cannot be judged (bad platform or settings, no start URL answered, the history store
+is busy).
 """
 
 from __future__ import annotations
