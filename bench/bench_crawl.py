@@ -13,9 +13,9 @@ Method
 3. Night 2: the same command again on the unchanged site: conditional requests, 304s, digests
    equal to the stored ones, nothing analysed, stored findings reused.
 4. Pages/s = pages fetched / wall seconds of each night; ratio = night-2 pages/s over night-1.
-   Peak RSS is the largest of the parent (`msgcheck crawl`) and the crawler child, read from
-   getrusage(RUSAGE_CHILDREN) of this script after each night (it covers every waited-for
-   descendant).
+   Peak RSS is the largest of the parent (`msgcheck crawl`) and the crawler child
+   (`python -m msgcheck.crawl.child`), read from getrusage(RUSAGE_CHILDREN) of this script
+   after each night (it covers every waited-for descendant).
 5. History size: after night 2, `--nights` (30) more nights are simulated in-process with the
    fake-model engine (1% of pages edited each night, one new sentence each), then the SQLite
    file size (plus its -wal) is reported, with the number of finding rows.

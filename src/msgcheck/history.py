@@ -10,9 +10,13 @@ What is stored (docs/crawl.md has the full picture):
   (claims, styles, pillars) and the runs it was first seen, last seen and last changed in.
 * `findings`: one row per finding *occurrence*: opened in `first_seen_run`, closed in
   `resolved_run`. A finding that stays open costs nothing per night; only what changes is written.
-* `locks`: one row while a run holds the store. A second run waits briefly, then refuses
-  (`error[E501]`). A lock whose process is gone (same host) or whose heartbeat stopped
-  (`STALE_AFTER`) is taken over.
+* `locks`: one row while a run holds the store (`RunLock`, which also keeps it alive with a
+  heartbeat thread). A second run waits briefly, then refuses (`error[E501]`). A lock whose
+  process is gone (same host) or whose heartbeat stopped (`STALE_AFTER`) is taken over.
+
+`History` is the store: it opens a run, reads what earlier runs left, and writes a run's results
+in one transaction. What that transaction changes is worked out by pure functions
+(`diff_findings`, `plan_pages`), so the diff can be read and tested apart from the SQL.
 
 `trends(db_url, last_n)` returns the history as plain data for renderers (text, JSON, HTML).
 SQLAlchemy is imported lazily; PostgreSQL URLs need a driver (psycopg) only when used.
@@ -25,13 +29,13 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from msgcheck.errors import MsgcheckError
-from msgcheck.model import Finding
+from msgcheck.model import Finding, Location, Severity
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -81,7 +85,7 @@ class PageRecord:
     digest: str
     """sha256 of the body last analysed."""
     text_digest: str
-    """Digest of the document the reader made of it (see crawl.document_digest)."""
+    """Digest of the document the reader made of it (see crawl.nightly.document_digest)."""
     title: str | None
     """Page title."""
     summary: dict[str, Any]
@@ -120,6 +124,13 @@ class RunDiff:
     """Findings open before and gone now, sorted."""
     open: int = 0
     """Findings open in the store after the run (all pages)."""
+    gone: int = 0
+    """Known pages the run resolved as gone (404/410, or no longer reached)."""
+
+    def counts(self) -> dict[str, int]:
+        """What the run adds to its summary: new, resolved, open and gone counts."""
+        return {"new": len(self.new), "resolved": len(self.resolved), "open": self.open,
+                "gone": self.gone}
 
 
 def _tables() -> tuple[Any, dict[str, Any]]:
@@ -256,34 +267,26 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-@dataclass
-class History:
-    """The store of one history database; holds the crawl lock while a run is recorded."""
+class RunLock:
+    """The store's crawl lock: one row in `locks`, taken with a wait, kept alive by heartbeats."""
 
-    db_url: str
-    engine: Any = None
-    tables: dict[str, Any] = field(default_factory=dict)
-    token: str | None = None
-    run_id: int | None = None
-    key: str = ""
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _beat: threading.Thread | None = None
+    def __init__(self, engine: Engine, locks: Any, db_url: str) -> None:
+        self.engine = engine
+        self.locks = locks
+        self.db_url = db_url
+        self.token: str | None = None
+        self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
 
-    def __post_init__(self) -> None:
-        if self.engine is None:
-            self.engine = connect(self.db_url)
-        _, self.tables = _tables()
+    def acquire(self, *, wait: float, started_at: str) -> str:
+        """Take the lock, waiting up to `wait` seconds; a dead holder's lock is taken over.
 
-    # -- the lock and the run row
-    def begin(self, config: Mapping[str, Any], platform_digest: str, key: str, *,
-              wait: float = 5.0, started_at: str) -> int:
-        """Take the lock (waiting up to `wait` seconds), mark dead runs abandoned, open a run."""
-        from sqlalchemy import delete, insert, select, update
+        Raises HistoryError naming the holder when the wait runs out.
+        """
+        from sqlalchemy import delete, insert, select
         from sqlalchemy.exc import IntegrityError
 
-        from msgcheck.version import __version__
-
-        locks, runs = self.tables["locks"], self.tables["runs"]
+        locks = self.locks
         token = f"{socket.gethostname()}:{os.getpid()}:{time.time_ns()}"
         deadline = time.monotonic() + wait
         while True:
@@ -297,47 +300,24 @@ class History:
                 pass
             with self.engine.begin() as conn:
                 holder = conn.execute(select(locks).where(locks.c.name == LOCK_NAME)).first()
-                if holder is not None and self._stale(holder):
+                if holder is not None and _stale(holder):
                     conn.execute(delete(locks).where(locks.c.name == LOCK_NAME,
                                                      locks.c.token == holder.token))
                     continue
             if time.monotonic() >= deadline:
-                raise HistoryError(self._held_message(holder), path=redact(self.db_url),
+                raise HistoryError(_held_message(holder), path=redact(self.db_url),
                                    hint="wait for that run to finish; a run whose process "
                                         "died is taken over automatically")
             time.sleep(0.2)
         self.token = token
-        with self.engine.begin() as conn:
-            conn.execute(update(runs).where(runs.c.status == "running").values(
-                status="abandoned", error="the run stopped before it finished"))
-            result = conn.execute(insert(runs).values(
-                started_at=started_at, status="running", platform_digest=platform_digest,
-                analysis_key=key, tool_version=__version__,
-                config=json.dumps(dict(config), sort_keys=True),
-                pid=os.getpid(), host=socket.gethostname()))
-            run_id = int(result.inserted_primary_key[0])
-            conn.execute(update(locks).where(locks.c.token == token).values(run_id=run_id))
-        self.run_id = run_id
-        self.key = key
+        return token
+
+    def start_heartbeat(self) -> None:
+        """Beat every HEARTBEAT_EVERY seconds in a thread until `release`."""
         self._stop.clear()
         self._beat = threading.Thread(target=self._heartbeat_loop, name="msgcheck-heartbeat",
                                       daemon=True)
         self._beat.start()
-        return run_id
-
-    @staticmethod
-    def _stale(holder: Any) -> bool:
-        if holder.host == socket.gethostname() and not _pid_alive(int(holder.pid)):
-            return True
-        return time.time() - float(holder.heartbeat) > STALE_AFTER
-
-    @staticmethod
-    def _held_message(holder: Any) -> str:
-        if holder is None:
-            return "the history database is busy"
-        run = f"run {holder.run_id}, " if holder.run_id is not None else ""
-        return (f"another msgcheck crawl is using this history ({run}pid {holder.pid} on "
-                f"{holder.host}, since {holder.acquired_at})")
 
     def _heartbeat_loop(self) -> None:
         while not self._stop.wait(HEARTBEAT_EVERY):
@@ -349,13 +329,16 @@ class History:
             return
         from sqlalchemy import update
 
-        locks = self.tables["locks"]
         try:
             with self.engine.begin() as conn:
-                conn.execute(update(locks).where(locks.c.token == self.token).values(
+                conn.execute(update(self.locks).where(self.locks.c.token == self.token).values(
                     heartbeat=time.time()))
         except Exception:  # a missed heartbeat only makes the lock look older
             pass
+
+    def dropped(self) -> None:
+        """Note that the lock row is gone (the run's commit deleted it in its transaction)."""
+        self.token = None
 
     def release(self) -> None:
         """Stop the heartbeat and drop the lock if this run still holds it."""
@@ -367,10 +350,69 @@ class History:
             return
         from sqlalchemy import delete
 
-        locks = self.tables["locks"]
         with self.engine.begin() as conn:
-            conn.execute(delete(locks).where(locks.c.token == self.token))
+            conn.execute(delete(self.locks).where(self.locks.c.token == self.token))
         self.token = None
+
+
+def _stale(holder: Any) -> bool:
+    """A holder whose process is gone (same host) or whose heartbeat stopped is dead."""
+    if holder.host == socket.gethostname() and not _pid_alive(int(holder.pid)):
+        return True
+    return time.time() - float(holder.heartbeat) > STALE_AFTER
+
+
+def _held_message(holder: Any) -> str:
+    if holder is None:
+        return "the history database is busy"
+    run = f"run {holder.run_id}, " if holder.run_id is not None else ""
+    return (f"another msgcheck crawl is using this history ({run}pid {holder.pid} on "
+            f"{holder.host}, since {holder.acquired_at})")
+
+
+@dataclass
+class History:
+    """The store of one history database: runs, pages and findings; its RunLock guards a run."""
+
+    db_url: str
+    engine: Any = None
+    tables: dict[str, Any] = field(default_factory=dict)
+    lock: RunLock = field(init=False)
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        if self.engine is None:
+            self.engine = connect(self.db_url)
+        _, self.tables = _tables()
+        self.lock = RunLock(self.engine, self.tables["locks"], self.db_url)
+
+    # -- the run row
+    def begin(self, config: Mapping[str, Any], platform_digest: str, key: str, *,
+              wait: float = 5.0, started_at: str) -> int:
+        """Take the lock (waiting up to `wait` seconds), mark dead runs abandoned, open a run."""
+        from sqlalchemy import insert, update
+
+        from msgcheck.version import __version__
+
+        token = self.lock.acquire(wait=wait, started_at=started_at)
+        locks, runs = self.tables["locks"], self.tables["runs"]
+        with self.engine.begin() as conn:
+            conn.execute(update(runs).where(runs.c.status == "running").values(
+                status="abandoned", error="the run stopped before it finished"))
+            result = conn.execute(insert(runs).values(
+                started_at=started_at, status="running", platform_digest=platform_digest,
+                analysis_key=key, tool_version=__version__,
+                config=json.dumps(dict(config), sort_keys=True),
+                pid=os.getpid(), host=socket.gethostname()))
+            run_id = int(result.inserted_primary_key[0])
+            conn.execute(update(locks).where(locks.c.token == token).values(run_id=run_id))
+        self.key = key
+        self.lock.start_heartbeat()
+        return run_id
+
+    def release(self) -> None:
+        """Stop the heartbeat and drop the lock if this run still holds it."""
+        self.lock.release()
 
     def fail(self, run_id: int, reason: str, *, finished_at: str) -> None:
         """Mark a run failed (its results are not written)."""
@@ -400,143 +442,200 @@ class History:
 
     def open_findings(self, urls: Sequence[str]) -> dict[str, list[Finding]]:
         """Open findings of these pages, rebuilt as Findings."""
-        from sqlalchemy import select
-
-        from msgcheck.crawl import findings_from_rows
-
-        findings = self.tables["findings"]
-        out: dict[str, list[Finding]] = {}
         with self.engine.connect() as conn:
-            for chunk in _chunks(list(urls), 500):
-                rows = conn.execute(select(findings).where(
-                    findings.c.url.in_(chunk), findings.c.resolved_run.is_(None))).mappings()
-                by_url: dict[str, list[Mapping[str, Any]]] = {}
-                for row in rows:
-                    by_url.setdefault(row["url"], []).append(row)
-                for url, page_rows in by_url.items():
-                    out[url] = findings_from_rows(page_rows)
-        return out
+            rows = _open_rows(conn, self.tables["findings"], urls)
+        return {url: findings_from_rows(page_rows) for url, page_rows in rows.items()}
 
     # -- the run's one write
     def commit(self, run_id: int, states: Sequence[PageState],
                current: Mapping[str, Sequence[Finding]], *, gone: Sequence[str] = (),
                unreachable: Sequence[str] = (), complete: bool = False,
-               summary: dict[str, Any], finished_at: str) -> RunDiff:
+               summary: Mapping[str, Any], finished_at: str) -> RunDiff:
         """Write the run's pages and finding changes, and mark it finished: one transaction.
 
         Findings are compared by fingerprint for pages analysed this run; pages answering
         404/410 (`gone`) resolve theirs, and so do known pages a `complete` crawl no longer
-        reached (but not pages that failed for other reasons: they keep theirs open).
+        reached (but not pages that failed for other reasons: they keep theirs open). The run
+        row stores `summary` with the diff's counts added (`RunDiff.counts`); the lock is
+        dropped in the same transaction, so a finished run never holds it.
         """
-        from sqlalchemy import bindparam, delete, func, insert, select, update
+        from sqlalchemy import delete, func, select, update
 
-        from msgcheck.crawl import findings_from_rows
-
-        pages_t, findings_t = self.tables["pages"], self.tables["findings"]
-        runs, locks = self.tables["runs"], self.tables["locks"]
-        seen = {s.url for s in states}
-        changed = [s for s in states if s.changed]
-        new: list[Finding] = []
-        resolved: list[Finding] = []
+        t = self.tables
+        findings_t, runs, locks = t["findings"], t["runs"], t["locks"]
         with self.engine.begin() as conn:
-            known = {r.url: r for r in conn.execute(select(
-                pages_t.c.url, pages_t.c.gone_run, pages_t.c.digest,
-                pages_t.c.last_changed_run))}
-            lost = set(gone) & set(known)
-            if complete:
-                lost |= {u for u, r in known.items()
-                         if u not in seen and r.gone_run is None} - set(unreachable)
-            to_diff = [s.url for s in changed] + sorted(lost)
-            open_rows = self._open_rows(conn, to_diff)
-            inserts: list[dict[str, Any]] = []
-            updates: list[dict[str, Any]] = []
-            closes: list[int] = []
-            for s in changed:
-                rows = {r["fingerprint"]: r for r in open_rows.get(s.url, [])}
-                fresh = _dedupe(current.get(s.url, ()))
-                for fp, (finding, count) in fresh.items():
-                    data = _finding_row(finding, count)
-                    row = rows.pop(fp, None)
-                    if row is None:
-                        new.append(finding)
-                        inserts.append(dict(data, fingerprint=fp, url=s.url,
-                                            first_seen_run=run_id, resolved_run=None))
-                    elif any(row[k] != v for k, v in data.items()):
-                        updates.append(dict(data, b_id=row["id"]))
-                for row in rows.values():
-                    closes.append(row["id"])
-                    resolved.extend(findings_from_rows([row]))
-            for url in sorted(lost):
-                for row in open_rows.get(url, []):
-                    closes.append(row["id"])
-                    resolved.extend(findings_from_rows([row]))
-            if inserts:
-                conn.execute(insert(findings_t), inserts)
-            if updates:
-                conn.execute(update(findings_t).where(findings_t.c.id == bindparam("b_id"))
-                             .values({k: bindparam(k) for k in updates[0] if k != "b_id"}),
-                             updates)
-            for chunk in _chunks(closes, 500):
-                conn.execute(update(findings_t).where(findings_t.c.id.in_(chunk)).values(
-                    resolved_run=run_id))
-            page_inserts, page_changes, page_seen = [], [], []
-            for s in states:
-                values = {"digest": s.digest, "text_digest": s.text_digest, "status": s.status,
-                          "title": s.title, "summary": json.dumps(s.summary, sort_keys=True),
-                          "analysis_key": self.key}
-                if s.url not in known:
-                    page_inserts.append(dict(values, url=s.url, first_seen_run=run_id,
-                                             last_seen_run=run_id, last_changed_run=run_id,
-                                             gone_run=None))
-                elif (s.changed or known[s.url].gone_run is not None
-                      or known[s.url].digest != s.digest):  # e.g. markup changed, text did not
-                    changed_run = run_id if s.changed else known[s.url].last_changed_run
-                    page_changes.append(dict(values, b_url=s.url, last_seen_run=run_id,
-                                             last_changed_run=changed_run, gone_run=None))
-                else:
-                    page_seen.append(s.url)
-            if page_inserts:
-                conn.execute(insert(pages_t), page_inserts)
-            if page_changes:
-                conn.execute(update(pages_t).where(pages_t.c.url == bindparam("b_url")).values(
-                    {k: bindparam(k) for k in page_changes[0] if k != "b_url"}), page_changes)
-            for chunk in _chunks(page_seen, 500):
-                conn.execute(update(pages_t).where(pages_t.c.url.in_(chunk)).values(
-                    last_seen_run=run_id))
-            for chunk in _chunks(sorted(lost), 500):
-                conn.execute(update(pages_t).where(pages_t.c.url.in_(chunk)).values(
-                    gone_run=run_id))
-            open_count = conn.execute(select(func.count()).select_from(findings_t).where(
-                findings_t.c.resolved_run.is_(None))).scalar_one()
-            full = dict(summary, new=len(new), resolved=len(resolved), open=int(open_count),
-                        gone=len(lost))
+            known = _known_pages(conn, t["pages"])
+            lost = _lost_pages(known, {s.url for s in states}, gone, unreachable, complete)
+            changed = [s for s in states if s.changed]
+            open_rows = _open_rows(conn, findings_t, [s.url for s in changed] + sorted(lost))
+            changes = diff_findings(changed, current, open_rows, sorted(lost), run_id)
+            _write_findings(conn, findings_t, changes, run_id)
+            _write_pages(conn, t["pages"], plan_pages(states, known, run_id, self.key),
+                         sorted(lost), run_id)
+            open_count = int(conn.execute(select(func.count()).select_from(findings_t).where(
+                findings_t.c.resolved_run.is_(None))).scalar_one())
+            diff = RunDiff(tuple(sorted(changes.new, key=Finding.sort_key)),
+                           tuple(sorted(changes.resolved, key=Finding.sort_key)), open_count,
+                           len(lost))
             conn.execute(update(runs).where(runs.c.id == run_id).values(
                 status="finished", finished_at=finished_at,
-                summary=json.dumps(full, sort_keys=True)))
-            if self.token is not None:
-                conn.execute(delete(locks).where(locks.c.token == self.token))
-        self.token = None
-        summary.update(new=len(new), resolved=len(resolved), open=int(open_count),
-                       gone=len(lost))
-        return RunDiff(tuple(sorted(new, key=Finding.sort_key)),
-                       tuple(sorted(resolved, key=Finding.sort_key)), int(open_count))
-
-    def _open_rows(self, conn: Connection, urls: Sequence[str]
-                   ) -> dict[str, list[Mapping[str, Any]]]:
-        from sqlalchemy import select
-
-        findings = self.tables["findings"]
-        out: dict[str, list[Mapping[str, Any]]] = {}
-        for chunk in _chunks(list(urls), 500):
-            for row in conn.execute(select(findings).where(
-                    findings.c.url.in_(chunk), findings.c.resolved_run.is_(None))).mappings():
-                out.setdefault(row["url"], []).append(dict(row))
-        return out
+                summary=json.dumps(dict(summary, **diff.counts()), sort_keys=True)))
+            if self.lock.token is not None:
+                conn.execute(delete(locks).where(locks.c.token == self.lock.token))
+        self.lock.dropped()
+        return diff
 
     def close(self) -> None:
         """Release the lock and dispose of the engine."""
         self.release()
         self.engine.dispose()
+
+
+# --------------------------------------------------------------------------------------------
+# The diff of one run: what to insert, update and close (pure), then the writes
+
+
+@dataclass(frozen=True, slots=True)
+class FindingChanges:
+    """How the findings table changes in one run."""
+
+    new: tuple[Finding, ...]
+    """Findings first seen this run, in page order."""
+    resolved: tuple[Finding, ...]
+    """Findings open before and gone now, in page order."""
+    inserts: tuple[dict[str, Any], ...]
+    """Rows of the new findings."""
+    updates: tuple[dict[str, Any], ...]
+    """Changed columns of findings still open (moved, reworded), keyed by `b_id`."""
+    closes: tuple[int, ...]
+    """Ids of the rows the run resolves."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageWrites:
+    """How the pages table changes in one run."""
+
+    inserts: tuple[dict[str, Any], ...]
+    """Rows of pages never seen before."""
+    changes: tuple[dict[str, Any], ...]
+    """Pages whose stored state changed, keyed by `b_url`."""
+    seen: tuple[str, ...]
+    """Unchanged pages: only `last_seen_run` moves."""
+
+
+def diff_findings(changed: Sequence[PageState], current: Mapping[str, Sequence[Finding]],
+                  open_rows: Mapping[str, Sequence[Mapping[str, Any]]], lost: Sequence[str],
+                  run_id: int) -> FindingChanges:
+    """Compare the findings of analysed pages with their open rows, by fingerprint.
+
+    A fingerprint without an open row is new; an open row whose fingerprint is gone is
+    resolved, and so is every open row of a `lost` page.
+    """
+    new: list[Finding] = []
+    resolved: list[Finding] = []
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    closes: list[int] = []
+    for s in changed:
+        rows = {r["fingerprint"]: r for r in open_rows.get(s.url, [])}
+        for fp, (finding, count) in _dedupe(current.get(s.url, ())).items():
+            data = _finding_row(finding, count)
+            row = rows.pop(fp, None)
+            if row is None:
+                new.append(finding)
+                inserts.append(dict(data, fingerprint=fp, url=s.url, first_seen_run=run_id,
+                                    resolved_run=None))
+            elif any(row[k] != v for k, v in data.items()):
+                updates.append(dict(data, b_id=row["id"]))
+        for row in rows.values():
+            closes.append(row["id"])
+            resolved.extend(findings_from_rows([row]))
+    for url in lost:
+        for row in open_rows.get(url, []):
+            closes.append(row["id"])
+            resolved.extend(findings_from_rows([row]))
+    return FindingChanges(tuple(new), tuple(resolved), tuple(inserts), tuple(updates),
+                          tuple(closes))
+
+
+def plan_pages(states: Sequence[PageState], known: Mapping[str, Any], run_id: int,
+               key: str) -> PageWrites:
+    """The page rows to insert, to change, and to mark seen, for the pages this run fetched."""
+    inserts, changes, seen = [], [], []
+    for s in states:
+        values = {"digest": s.digest, "text_digest": s.text_digest, "status": s.status,
+                  "title": s.title, "summary": json.dumps(s.summary, sort_keys=True),
+                  "analysis_key": key}
+        if s.url not in known:
+            inserts.append(dict(values, url=s.url, first_seen_run=run_id, last_seen_run=run_id,
+                                last_changed_run=run_id, gone_run=None))
+        elif (s.changed or known[s.url].gone_run is not None
+              or known[s.url].digest != s.digest):  # e.g. markup changed, text did not
+            changed_run = run_id if s.changed else known[s.url].last_changed_run
+            changes.append(dict(values, b_url=s.url, last_seen_run=run_id,
+                                last_changed_run=changed_run, gone_run=None))
+        else:
+            seen.append(s.url)
+    return PageWrites(tuple(inserts), tuple(changes), tuple(seen))
+
+
+def _lost_pages(known: Mapping[str, Any], seen: set[str], gone: Sequence[str],
+                unreachable: Sequence[str], complete: bool) -> set[str]:
+    """Known pages this run resolves: 404/410 answers, and what a complete crawl never reached."""
+    lost = set(gone) & set(known)
+    if complete:
+        lost |= {u for u, r in known.items()
+                 if u not in seen and r.gone_run is None} - set(unreachable)
+    return lost
+
+
+def _known_pages(conn: Connection, pages: Any) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    return {r.url: r for r in conn.execute(select(
+        pages.c.url, pages.c.gone_run, pages.c.digest, pages.c.last_changed_run))}
+
+
+def _open_rows(conn: Connection, findings: Any, urls: Sequence[str]
+               ) -> dict[str, list[Mapping[str, Any]]]:
+    from sqlalchemy import select
+
+    out: dict[str, list[Mapping[str, Any]]] = {}
+    for chunk in _chunks(list(urls), 500):
+        for row in conn.execute(select(findings).where(
+                findings.c.url.in_(chunk), findings.c.resolved_run.is_(None))).mappings():
+            out.setdefault(row["url"], []).append(dict(row))
+    return out
+
+
+def _write_findings(conn: Connection, findings: Any, changes: FindingChanges,
+                    run_id: int) -> None:
+    from sqlalchemy import bindparam, insert, update
+
+    if changes.inserts:
+        conn.execute(insert(findings), list(changes.inserts))
+    if changes.updates:
+        conn.execute(update(findings).where(findings.c.id == bindparam("b_id"))
+                     .values({k: bindparam(k) for k in changes.updates[0] if k != "b_id"}),
+                     list(changes.updates))
+    for chunk in _chunks(changes.closes, 500):
+        conn.execute(update(findings).where(findings.c.id.in_(chunk)).values(
+            resolved_run=run_id))
+
+
+def _write_pages(conn: Connection, pages: Any, writes: PageWrites, lost: Sequence[str],
+                 run_id: int) -> None:
+    from sqlalchemy import bindparam, insert, update
+
+    if writes.inserts:
+        conn.execute(insert(pages), list(writes.inserts))
+    if writes.changes:
+        conn.execute(update(pages).where(pages.c.url == bindparam("b_url")).values(
+            {k: bindparam(k) for k in writes.changes[0] if k != "b_url"}), list(writes.changes))
+    for chunk in _chunks(writes.seen, 500):
+        conn.execute(update(pages).where(pages.c.url.in_(chunk)).values(last_seen_run=run_id))
+    for chunk in _chunks(lost, 500):
+        conn.execute(update(pages).where(pages.c.url.in_(chunk)).values(gone_run=run_id))
 
 
 def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
@@ -563,6 +662,19 @@ def _finding_row(f: Finding, count: int) -> dict[str, Any]:
         "evidence": json.dumps(f.evidence, sort_keys=True, default=str) if f.evidence else None,
         "count": count,
     }
+
+
+def findings_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Finding]:
+    """Findings rebuilt from stored `findings` rows, sorted."""
+    out = []
+    for r in rows:
+        loc = json.loads(r["location"])
+        out.append(Finding(
+            check=r["check"], severity=Severity(r["severity"]), message=r["message"],
+            location=Location(**loc), claim=r["claim"],
+            evidence=json.loads(r["evidence"]) if r["evidence"] else {},
+            suggestion=r["suggestion"]))
+    return sorted(out, key=Finding.sort_key)
 
 
 # --------------------------------------------------------------------------------------------

@@ -128,21 +128,66 @@ def test_crawl_with_the_real_model_reports_gates_on_new_findings_and_keeps_histo
     assert code == 0 and "pillar coverage" in out
 
 
-def test_html_crawl_report_has_trends_and_page_findings(tmp_path):
-    """The nightly HTML report: one self-contained page with trend charts over past runs."""
-    from msgcheck.cli.crawl import render_html
+def fake_nightly(calls: list):
+    """A stand-in for the nightly run: records what the command resolved, reports one warning."""
     from msgcheck.crawl import CrawlReport, PageResult
-    from msgcheck.history import History
     from msgcheck.model import Finding, Location, Severity
 
-    db = f"sqlite:///{tmp_path / 'h.sqlite'}"
-    History(db).close()
-    finding = Finding("terminology.avoid", Severity.WARNING, "avoid 'seamless'",
-                      Location("https://site.test/a", 3, 1), claim="A seamless <b>sync</b>")
-    page = PageResult("https://site.test/a", "A", 200, False, True, 4, (finding,))
-    report = CrawlReport(1, "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z",
-                         ("https://site.test/",), "Acme", "d" * 64, (page,), (), (), (finding,),
-                         (), {}, {})
-    page_html = render_html(report, db)
-    assert "https://site.test/a" in page_html and "&lt;b&gt;sync&lt;/b&gt;" in page_html
-    assert "<script src" not in page_html and "stylesheet" not in page_html
+    def run_nightly(platform, config, db_url, settings, **kw):
+        calls.append({"platform": platform, "config": config, "settings": settings})
+        finding = Finding("alignment.drift", Severity.WARNING, "drifts",
+                          Location("https://site.test/", 3, 1), claim="A claim")
+        page = PageResult("https://site.test/", "Home", 200, False, True, 1, (finding,))
+        stats = {"pages": 1, "analysed": 1, "reused": 0, "revalidated": 0, "failures": 0,
+                 "skipped": 0, "seconds": {}}
+        return CrawlReport(1, "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z",
+                           config.start_urls, platform.company, platform.digest, (page,), (),
+                           (), (finding,), (), {}, stats)
+
+    return run_nightly
+
+
+def test_msgcheck_toml_in_the_working_folder_is_honoured_and_flags_win(main, capsys, tmp_path,
+                                                                       monkeypatch):
+    calls: list = []
+    monkeypatch.setattr("msgcheck.crawl.run_nightly", fake_nightly(calls))
+    monkeypatch.delenv("MSGCHECK_PLATFORM", raising=False)
+    monkeypatch.delenv("MSGCHECK_FAIL_ON", raising=False)
+    monkeypatch.delenv("MSGCHECK_STYLE_MODEL", raising=False)
+    (tmp_path / "msgcheck.toml").write_text(
+        f'platform = "{PLATFORM}"\nfail-on = "warning"\nignore = ["terminology"]\n'
+        '[severity]\n"alignment.drift" = "error"\n')
+    monkeypatch.chdir(tmp_path)
+
+    code, _, _ = run(main, capsys, "crawl", "https://site.test/", "--format", "json")
+    assert code == 1, "fail-on = warning from msgcheck.toml gates the new warning"
+    options = calls[-1]["settings"].options
+    assert options.ignore == ("terminology",)
+    assert options.severity["alignment.drift"].value == "error"
+    assert calls[-1]["platform"].company == "Ledgerline"
+
+    code, _, _ = run(main, capsys, "crawl", "https://site.test/", "--fail-on", "error",
+                     "--ignore", "framing", "--format", "json")
+    assert code == 0, "--fail-on on the command line wins over the file"
+    assert calls[-1]["settings"].options.ignore == ("framing",)
+
+
+def test_unknown_check_id_in_msgcheck_toml_is_a_usage_error(main, capsys, tmp_path,
+                                                            monkeypatch):
+    calls: list = []
+    monkeypatch.setattr("msgcheck.crawl.run_nightly", fake_nightly(calls))
+    (tmp_path / "msgcheck.toml").write_text('ignore = ["terminology.nope"]\n')
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(main, capsys, "crawl", "https://site.test/", "--platform", str(PLATFORM))
+    assert code == 2 and err.startswith("error[E304]") and calls == []
+
+
+def test_default_settings_keep_the_analysis_key_so_stored_findings_stay_reusable():
+    """The key does not change with how the settings were resolved, only with their values."""
+    from msgcheck.checks.base import CheckOptions
+    from msgcheck.config import OptionsResolver, resolve
+    from msgcheck.crawl import AnalysisSettings, analysis_key
+
+    resolved = OptionsResolver(resolve(flags={}, config_path=None, first_input=None, env={}))
+    assert analysis_key("p", AnalysisSettings(resolved.base())) == analysis_key(
+        "p", AnalysisSettings(CheckOptions()))

@@ -122,8 +122,8 @@ def test_lock_of_a_dead_process_is_taken_over_and_its_run_marked_abandoned(db):
     con = sqlite3.connect(db.removeprefix("sqlite:///"))
     con.execute("UPDATE locks SET pid = 2147483646")
     con.commit()
-    h.token = None  # this object no longer owns it
-    h._stop.set()
+    h.lock.token = None  # this object no longer owns it
+    h.lock._stop.set()
     again = History(db)
     run_id = again.begin({}, "p", "k", wait=0.5, started_at="2026-01-01T00:00:05Z")
     assert run_id == 2
@@ -168,3 +168,39 @@ def test_postgres_url_without_a_driver_is_a_clear_error():
     text = err.value.render()
     assert text.startswith("error[E501] postgresql://user:***@db.invalid/msgcheck:")
     assert "secret" not in text and "hint:" in text
+
+
+def test_the_diff_is_a_pure_function_of_fresh_findings_and_open_rows():
+    from msgcheck.history import _finding_row, diff_findings
+
+    kept, moved, gone = (finding("https://s/a", "kept"), finding("https://s/a", "moved"),
+                         finding("https://s/a", "gone"))
+    fresh = finding("https://s/a", "fresh")
+
+    def row(f: Finding, row_id: int) -> dict:
+        return dict(_finding_row(f, 1), id=row_id, fingerprint=f.fingerprint, url=f.location.source)
+
+    open_rows = {"https://s/a": [row(kept, 1), row(moved, 2), row(gone, 3)],
+                 "https://s/lost": [row(finding("https://s/lost", "x"), 4)]}
+    moved_now = finding("https://s/a", "moved", line=9)
+    changes = diff_findings([state("https://s/a")], {"https://s/a": [kept, moved_now, fresh]},
+                            open_rows, ["https://s/lost"], run_id=7)
+    assert [f.claim for f in changes.new] == ["fresh"]
+    assert [f.claim for f in changes.resolved] == ["gone", "x"]
+    assert changes.closes == (3, 4)
+    assert [u["b_id"] for u in changes.updates] == [2]
+    assert changes.inserts[0]["first_seen_run"] == 7
+
+
+def test_page_plan_inserts_new_pages_and_only_touches_last_seen_of_unchanged_ones():
+    from types import SimpleNamespace
+
+    from msgcheck.history import plan_pages
+
+    known = {"https://s/same": SimpleNamespace(gone_run=None, digest="d1", last_changed_run=2),
+             "https://s/markup": SimpleNamespace(gone_run=None, digest="old", last_changed_run=2)}
+    plan = plan_pages([state("https://s/new"), state("https://s/same", changed=False),
+                       state("https://s/markup", changed=False)], known, run_id=5, key="k")
+    assert [r["url"] for r in plan.inserts] == ["https://s/new"]
+    assert plan.seen == ("https://s/same",)
+    assert [(c["b_url"], c["last_changed_run"]) for c in plan.changes] == [("https://s/markup", 2)]

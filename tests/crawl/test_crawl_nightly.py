@@ -101,7 +101,7 @@ def test_second_night_revalidates_reuses_and_an_edit_shows_new_and_resolved(tmp_
         assert pricing.analysed and set(pricing.new) == {f.fingerprint for f in third.new}
         report = third.to_dict()
         assert json.loads(json.dumps(report)) == report
-        from msgcheck.cli.crawl import render_markdown, render_text
+        from msgcheck.report.crawl import render_markdown, render_text
 
         markdown = render_markdown(third)
         assert markdown.startswith(f"### msgcheck crawl: {len(third.new)} new, "

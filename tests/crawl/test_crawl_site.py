@@ -236,7 +236,8 @@ def test_child_exits_when_its_parent_closes_the_pipe(tmp_path):
         cfg.write_text(json.dumps(CrawlConfig((site.url("/"),), start_delay=0.01,
                                               concurrency=1).to_dict()))
         env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2] / "src"))
-        child = subprocess.Popen([sys.executable, "-m", "msgcheck.crawl", str(cfg), str(spool)],
+        child = subprocess.Popen([sys.executable, "-m", "msgcheck.crawl.child", str(cfg),
+                                  str(spool)],
                                  stdin=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
         deadline = time.monotonic() + 20
         while not any(h.path.startswith("/s") for h in site.hits()):
@@ -247,3 +248,15 @@ def test_child_exits_when_its_parent_closes_the_pipe(tmp_path):
         count = len(site.hits())
         time.sleep(1.0)
         assert len(site.hits()) == count
+
+
+def test_the_parent_side_imports_neither_scrapy_nor_twisted():
+    """Only the child imports Scrapy: starting a crawl costs the parent no reactor."""
+    import subprocess
+    import sys
+
+    code = ("import sys, msgcheck.crawl, msgcheck.crawl.child; heavy = [m for m in ('scrapy', "
+            "'twisted', 'sqlalchemy', 'msgcheck.pipeline') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"

@@ -30,6 +30,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from msgcheck.model import STYLES, Report, Severity
+from msgcheck.report.words import plural
 
 SEVERITIES: tuple[str, ...] = tuple(s.value for s in Severity)
 
@@ -225,10 +226,6 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _ordered(names: Iterable[str], preferred: Sequence[str]) -> list[str]:
     names = set(names)
     return [n for n in preferred if n in names] + sorted(names - set(preferred))
@@ -313,7 +310,7 @@ def _coverage(extras: Mapping[str, Any], names: Mapping[str, str],
             share = f" ({_percent(n, claims)} of its claims)" if claims else ""
             cells.append({"count": n, "bg": bg, "fg": fg,
                           "title": f"{a['source']} \u2014 {names.get(pid, pid)}: "
-                                   f"{_plural(n, 'claim')}{share}"})
+                                   f"{plural(n, 'claim')}{share}"})
         rows.append({"source": str(a["source"]), "group": str(a.get("group") or ""),
                      "claims": claims, "cells": cells,
                      "off_platform": _count(a.get("off_platform")),
@@ -588,7 +585,7 @@ def context(report: Report) -> dict[str, Any]:
         "version": str(data["tool_version"]),
         "created_at": str(data["created_at"]),
         "counts": [{"severity": s, "count": int(counts.get(s, 0)),
-                    "label": _plural(int(counts.get(s, 0)), s).split(" ", 1)[1],
+                    "label": plural(int(counts.get(s, 0)), s).split(" ", 1)[1],
                     "colour": SEVERITY_COLOURS[s]} for s in SEVERITIES],
         "total_findings": sum(int(counts.get(s, 0)) for s in SEVERITIES),
         "documents_count": int(data["summary"]["documents"]),

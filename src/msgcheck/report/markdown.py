@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from msgcheck.model import STYLES, Finding, Location, Report, Severity
+from msgcheck.report.words import plural
 
 LIMIT = 50
 """Findings (and document rows) shown before "... and N more"."""
@@ -51,12 +52,8 @@ def _code(text: str) -> str:
     return f"`{text}`" if "`" not in text and text.strip() == text and text else escape(text)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _counts(counts: Mapping[str, int]) -> str:
-    parts = [_plural(counts.get(s.value, 0), s.value) for s in Severity if counts.get(s.value)]
+    parts = [plural(counts.get(s.value, 0), s.value) for s in Severity if counts.get(s.value)]
     return ", ".join(parts) if parts else "none"
 
 
@@ -74,9 +71,9 @@ def _severity_order(f: Finding) -> tuple[Any, ...]:
 def _headline(report: Report) -> list[str]:
     counts = report.counts()
     claims = sum(d.claims for d in report.documents)
-    parts = [_plural(counts[s.value], s.value) for s in Severity]
+    parts = [plural(counts[s.value], s.value) for s in Severity]
     head = f"### msgcheck: {', '.join(parts)}"
-    scope = (f"{_plural(len(report.documents), 'document')}, {_plural(claims, 'claim')} checked "
+    scope = (f"{plural(len(report.documents), 'document')}, {plural(claims, 'claim')} checked "
              f"against the {escape(report.company)} message platform")
     if report.platform_digest:
         scope += f" ({escape(report.platform_digest[:12])})"
