@@ -365,5 +365,6 @@ class Report:
             "documents": [d.to_dict() for d in self.documents],
             "findings": [f.to_dict() for f in self.findings],
             "claims": [c.to_dict() for c in self.claims],
+            **({"notes": list(self.notes)} if self.notes else {}),
             **({"cross_asset": self.extras} if self.extras else {}),
         }
