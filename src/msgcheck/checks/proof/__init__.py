@@ -7,7 +7,7 @@ credibility of every true one. `proof.unsupported` catches a result figure (an o
 result, a performance number) that no proof point backs at all: a rep's own ROI figure, a number
 remembered from an old deck.
 
-A figure agrees with an approved one when `figures.compatible` says so: the same value within
+A figure agrees with an approved one when `compare.compatible` says so: the same value within
 rounding, a value inside an approved range, a looser bound ("over 1,000" for 1,400) or an
 equivalent form ("3x faster" for "from 12 days to 4 days"). Whether it measures the *same thing*
 takes two signals, because either alone is fooled: the sentence embeddings (the claim against the
@@ -34,15 +34,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from msgcheck.checks.base import Check, CheckOptions, Example, make_finding
-from msgcheck.figures import (
-    Figure,
+from msgcheck.checks.proof.compare import (
     compatible,
-    content_lemmas,
-    extract,
     measure_overlap,
     measure_weights,
     shared_words,
 )
+from msgcheck.checks.proof.reader import Figure, content_lemmas, extract
 from msgcheck.model import ClaimResult, Finding, Location, Severity
 
 if TYPE_CHECKING:
@@ -66,7 +64,7 @@ class ApprovedFigure:
     """A figure of a proof point."""
 
     figure: Figure
-    """The figure, as `figures.extract` reads it."""
+    """The figure, as `reader.extract` reads it."""
     proof_point: PlatformText
     """The proof point it comes from."""
     row: int

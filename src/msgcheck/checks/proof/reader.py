@@ -15,32 +15,47 @@ figures are left out: years, dates, times of day, versions, phone numbers, "24/7
 another figure), and small numbers written in words with no gain or loss around them ("two former
 engineers"). A figure that states how things are today ("month-end still takes two weeks") is
 marked `status_quo`: it needs a source, but no customer result can contradict it.
-
-`compatible(claim, approved)` says whether a claim's figure agrees with an approved one: the same
-value (within rounding), a value inside an approved range, a looser bound that the approved figure
-satisfies ("over 1,000" for 1,400), or an equivalent form: "from 12 days to 4 days", "3x faster"
-and "67% less time" are one change factor; "took 8 days out" is the same span's difference;
-"27 percentage points" is the difference of "from 71% to 98%"; "from 29% to 2% late" is the
-complement of that span.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
 
-FigureKind = Literal["percent", "multiplier", "duration", "span", "count", "money", "ratio"]
-Bound = Literal["exact", "about", "at_least", "at_most", "up_to", "vague"]
-Direction = Literal["down", "up"]
+from msgcheck.checks.proof.lexicon import (
+    CONTENT_COUNT_NOUNS,
+    CONTENT_NOUNS,
+    CURRENCY_CODES,
+    CURRENCY_SYMBOLS,
+    CURRENCY_WORDS,
+    DENOMINATORS,
+    DOWN,
+    FRAME_PREPOSITIONS,
+    FRAME_WORDS,
+    GLUED_SUFFIXES,
+    INTERACTION_NOUNS,
+    LABEL_WORDS,
+    MONTHS,
+    MULTIPLIER_DOWN,
+    MULTIPLIER_WORDS,
+    NOT_MEASURE,
+    QUALIFIERS,
+    SCALE_SUFFIX,
+    SCALE_WORDS,
+    SMALL,
+    STATUS_QUO,
+    STOP,
+    TIME_UNITS,
+    UP,
+    VAGUE_UNITS,
+    Bound,
+    Direction,
+    FigureKind,
+    lemma,
+)
 
-# Relative tolerance when comparing two values other than shares: rounding ("$180k" vs
-# "$180,000", "3x" vs "67% less") must not count as a different figure. Shares compare within
-# half a unit of the last digit written instead (`Figure.precision`).
-REL_TOL = 0.03
 # "about 30%" covers 27% to 33%.
 ABOUT = 0.1
 # Tokens before a figure searched for the verb that says which way it moves ('cut ... by 40%').
@@ -93,198 +108,6 @@ class Figure:
         return self.low if self.low == self.high else (self.low, self.high)
 
 
-# ---------------------------------------------------------------- words
-
-_SMALL = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
-}
-_SCALE_WORDS = {"hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9,
-                "trillion": 1e12}
-_SCALE_SUFFIX = {"k": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6, "bn": 1e9, "b": 1e9}
-_DENOMINATORS = {
-    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5,
-    "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7, "eighth": 8,
-    "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10, "hundredth": 100,
-}
-# Days per time unit.
-_TIME_UNITS = {
-    "second": 1 / 86400, "seconds": 1 / 86400, "sec": 1 / 86400, "secs": 1 / 86400,
-    "minute": 1 / 1440, "minutes": 1 / 1440, "min": 1 / 1440, "mins": 1 / 1440,
-    "hour": 1 / 24, "hours": 1 / 24, "hr": 1 / 24, "hrs": 1 / 24, "h": 1 / 24,
-    "day": 1.0, "days": 1.0, "week": 7.0, "weeks": 7.0, "wk": 7.0, "wks": 7.0,
-    "month": 30.0, "months": 30.0, "mo": 30.0, "mos": 30.0, "quarter": 91.0, "quarters": 91.0,
-    "year": 365.0, "years": 365.0, "yr": 365.0, "yrs": 365.0,
-}
-# What a plural unit word on its own ("minutes, not days") can mean, in days.
-_VAGUE_UNITS = {
-    "seconds": (1 / 86400, 1 / 1440), "minutes": (1 / 1440, 1 / 24), "hours": (1 / 24, 2.0),
-    "days": (1.0, 28.0), "weeks": (7.0, 90.0), "months": (28.0, 730.0),
-    "years": (365.0, math.inf),
-}
-_CURRENCY_SYMBOLS = {"$": "USD", "\u20ac": "EUR", "\u00a3": "GBP", "\u00a5": "JPY"}
-_CURRENCY_CODES = {"usd": "USD", "eur": "EUR", "gbp": "GBP", "cad": "CAD", "aud": "AUD",
-                   "chf": "CHF", "jpy": "JPY", "nzd": "NZD", "sgd": "SGD", "inr": "INR"}
-_CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR",
-                   "pounds": "GBP"}
-_MULTIPLIER_WORDS = {"twice": 2, "double": 2, "triple": 3, "quadruple": 4, "quintuple": 5}
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-           "dec", "january", "february", "march", "april", "june", "july", "august",
-           "september", "october", "november", "december")
-
-# Qualifiers before a number, longest first: (words, bound).
-_QUALIFIERS: tuple[tuple[tuple[str, ...], Bound], ...] = (
-    (("no", "more", "than"), "at_most"), (("in", "excess", "of"), "at_least"),
-    (("as", "little", "as"), "up_to"), (("as", "few", "as"), "up_to"),
-    (("more", "than"), "at_least"), (("greater", "than"), "at_least"),
-    (("at", "least"), "at_least"), (("upwards", "of"), "at_least"),
-    (("north", "of"), "at_least"), (("just", "over"), "at_least"),
-    (("less", "than"), "at_most"), (("fewer", "than"), "at_most"), (("up", "to"), "up_to"),
-    (("at", "most"), "at_most"), (("just", "under"), "at_most"),
-    (("close", "to"), "about"), (("an", "estimated"), "about"),
-    (("over",), "at_least"), (("above",), "at_least"), (("beyond",), "at_least"),
-    (("under",), "at_most"), (("below",), "at_most"), (("within",), "at_most"),
-    (("<",), "at_most"), ((">",), "at_least"),
-    (("nearly",), "about"), (("almost",), "about"), (("around",), "about"),
-    (("about",), "about"), (("approximately",), "about"), (("approx",), "about"),
-    (("roughly",), "about"), (("some",), "about"), (("circa",), "about"), (("~",), "about"),
-)
-
-_DOWN = {
-    "less", "fewer", "lower", "shorter", "faster", "quicker", "sooner", "cheaper", "cut", "cuts",
-    "cutting", "reduce", "reduced", "reduces", "reducing", "reduction", "slash", "slashed",
-    "slashes", "trim", "trimmed", "trims", "shave", "shaved", "shaves", "shrink", "shrinks",
-    "shrank", "shrunk", "drop", "drops", "dropped", "fall", "falls", "fell", "fallen", "down",
-    "decrease", "decreased", "decreases", "decline", "declined", "declines", "save", "saves",
-    "saved", "saving", "savings", "off", "eliminate", "eliminated", "lowered", "lowers",
-    "shorten", "shortened", "shortens", "halve", "halved", "halves", "minus", "compress",
-    "compressed", "avoid", "avoided", "reclaim", "reclaimed",
-}
-_UP = {
-    "more", "higher", "increase", "increased", "increases", "raise", "raised", "raises",
-    "rise", "rises", "rose", "risen", "grow", "grows", "grew", "grown", "growth", "up", "boost",
-    "boosted", "boosts", "jump", "jumped", "jumps", "climb", "climbed", "climbs", "gain",
-    "gained", "gains", "improve", "improved", "improves", "lift", "lifted", "greater", "better",
-    "extra", "additional",
-}
-# "3x faster" makes a time shorter; "3x more duplicates" makes a count larger.
-_MULTIPLIER_DOWN = {"faster", "quicker", "sooner", "fast", "quickly", "quick", "fewer", "less",
-                    "lower", "shorter", "cheaper", "smaller"}
-# What may follow digits with no space: 3x, 180k, 2.5M, 2h, 10pp, 3fold.
-_GLUED_SUFFIXES = {"x", "k", "m", "mn", "bn", "b", "h", "hr", "hrs", "min", "mins", "s", "d", "pp",
-                   "pts", "fold", "percent"}
-# Counted nouns that make a number a UI detail, not a result ("approve in 2 clicks").
-_INTERACTION_NOUNS = {"click", "clicks", "tap", "taps", "keystroke", "keystrokes", "swipe",
-                      "swipes"}
-# Counted nouns that count the items of the copy itself ("5 ways to close faster").
-_CONTENT_COUNT_NOUNS = {"ways", "reasons", "tips", "steps", "signs", "questions", "things",
-                        "lessons", "mistakes", "myths", "trends", "tools", "ideas", "examples",
-                        "takeaways", "best", "secrets", "rules", "habits", "facts", "stats"}
-# Hyphenated durations that describe content, not a result ("a 7-minute read").
-_CONTENT_NOUNS = {"read", "video", "watch", "listen", "trial", "webinar", "demo", "course",
-                  "guide", "tour", "talk", "session", "podcast", "episode", "break"}
-# Words before a number that make it a label ("version 3", "step 2", "top 10").
-_LABEL_WORDS = {"version", "release", "v", "step", "page", "slide", "chapter", "section",
-                "part", "article", "tier", "level", "type", "phase", "top", "number",
-                "#", "gen", "generation", "series", "model", "room", "suite", "floor", "gate",
-                "route", "highway", "figure", "fig", "table", "appendix", "item", "rule",
-                "clause", "schedule", "form", "iso", "soc", "pci", "nist", "iec", "sp",
-                "fortune", "booth", "stand", "hall", "episode", "season", "issue", "volume",
-                "day", "week", "month", "quarter", "year"}  # "by month six", "day 30"
-# Words before a time unit that make it a frame for another figure ("in the first year").
-_FRAME_WORDS = {"first", "past", "last", "next", "initial", "per", "opening",
-                "following", "prior", "previous", "coming"}
-_FRAME_PREPOSITIONS = {"in", "within", "over", "during", "after", "across", "throughout"}
-
-_STOP = {
-    "a", "an", "the", "of", "for", "and", "or", "to", "in", "on", "with", "your", "our", "their",
-    "its", "his", "her", "my", "is", "are", "was", "were", "be", "been", "being", "it", "that",
-    "this", "these", "those", "by", "at", "from", "as", "than", "then", "now", "just", "only",
-    "every", "each", "per", "all", "any", "some", "most", "more", "less", "fewer", "very", "so",
-    "not", "no", "into", "onto", "out", "up", "down", "off", "over", "under", "about", "around",
-    "nearly", "almost", "after", "before", "since", "until", "while", "when", "where", "which",
-    "who", "whom", "what", "how", "why", "there", "here", "they", "them", "we", "us", "you",
-    "he", "she", "i", "me", "do", "does", "did", "done", "have", "has", "had", "can", "could",
-    "will", "would", "should", "may", "might", "must", "shall", "get", "gets", "got", "make",
-    "makes", "made", "take", "takes", "took", "taken", "see", "sees", "saw", "seen", "let",
-    "lets", "help", "helps", "also", "even", "still", "typically", "average",
-    "instead", "rather", "compared", "versus", "vs", "between", "first", "second", "third",
-    "single", "alone", "today", "year", "years", "month", "months", "week", "weeks", "day",
-    "days", "hour", "hours", "minute", "minutes", "second", "seconds", "quarter", "quarters",
-    "annually", "monthly", "weekly", "daily", "yearly", "percent", "cent", "percentage", "point",
-    "points", "times", "twice", "double", "triple", "quadruple", "half", "thirds",
-    "third", "quarters", "fifths", "tenth", "tenths", "same", "new", "own", "like", "once",
-    "again", "against", "through", "via", "without", "within", "across", "among", "both",
-    "such", "other", "another", "many", "much", "few", "well", "way", "ways", "thing", "things",
-    "one", "ones", "if", "but", "yet", "because", "whether", "lot", "lots", "used",
-    "during", "least", "excess", "upwards", "estimated", "typical", "expect",
-    # Who gets a result is not what it measures ("customers cut X by 40%").
-    "customer", "customers", "client", "clients", "user", "users", "team", "teams", "company",
-    "companies", "business", "businesses", "organisation", "organisations", "organization",
-    "organizations",
-}
-# Verbs that set a direction but also say what is measured ("recovered $180k", "saves 15 hours").
-_MEASURE_VERBS = {"save", "saves", "saved", "saving", "savings", "recover", "reclaim", "reclaimed",
-                  "avoid", "avoided", "free", "eliminate", "eliminated"}
-# Direction and qualifier words say how a figure moves, not what it measures.
-_NOT_MEASURE = _STOP | (_DOWN - _MEASURE_VERBS) | _UP | {
-    q[0] for q, _ in _QUALIFIERS if len(q) == 1} | set(_SMALL) | {
-    "fast", "quick", "quickly", "slower", "slow", "usd", "eur", "gbp", "k", "m", "bn", "x",
-    "fold", "dozen", "hundred", "thousand", "million", "billion",
-}
-_IRREGULAR = {
-    "paid": "pay", "spent": "spend", "ran": "run", "fell": "fall", "rose": "rise",
-    "took": "take", "made": "make", "kept": "keep", "caught": "catch", "sent": "send",
-    "bought": "buy", "sold": "sell", "found": "find", "lost": "lose", "won": "win",
-    "grew": "grow", "knew": "know", "held": "hold", "brought": "bring", "thought": "think",
-    "met": "meet", "led": "lead", "left": "leave", "went": "go", "gone": "go", "written": "write",
-    "wrote": "write", "better": "good", "best": "good", "children": "child", "people": "person",
-    "analyses": "analysis",
-}
-
-
-_INFLECTIONS = (
-    ("ings", "", 4), ("ing", "", 3), ("ies", "y", 3), ("ied", "y", 3), ("sses", "ss", 2),
-    ("ches", "ch", 2), ("shes", "sh", 2), ("xes", "x", 2), ("ed", "", 3), ("es", "e", 3),
-    ("s", "", 3),
-)
-_DERIVATIONS = (
-    ("ation", "", 4), ("ment", "", 3), ("ingly", "", 4), ("er", "", 4), ("or", "", 4),
-    ("ly", "", 4),
-)
-
-
-def lemma(word: str) -> str:
-    """A cheap lemma (suffix stripping plus a few irregular forms), good enough to match measures.
-
-    It maps "processing", "processed" and "process" together, and "payments" and "paid" to "pay";
-    it is not a dictionary lemmatiser, only consistent on both sides of a comparison.
-    """
-    w = word.lower().replace("\u2019", "'")
-    if w.endswith("'s"):
-        w = w[:-2]
-    w = w.strip("'")
-    if w in _IRREGULAR:
-        return _IRREGULAR[w]
-    if len(w) <= 3:
-        return w
-    # Inflection first ("reviewers" -> "reviewer"), then derivation ("reviewer" -> "review").
-    for suffixes in _INFLECTIONS, _DERIVATIONS:
-        for suffix, repl, keep in suffixes:
-            if w.endswith(suffix) and len(w) - len(suffix) >= keep and not (
-                    suffix == "s" and w.endswith(("ss", "us", "is"))):
-                w = w[: len(w) - len(suffix)] + repl
-                break
-    if len(w) > 3 and w.endswith("e"):
-        w = w[:-1]
-    if len(w) > 4 and w[-1] == w[-2] and w[-1] not in "aeiouls":
-        w = w[:-1]
-    return w
-
-
 def content_lemmas(text: str) -> list[str]:
     """The lemmas of the content words of a text (no stop words, numbers or direction words)."""
     toks = _tokens(_normalise(text))
@@ -293,12 +116,12 @@ def content_lemmas(text: str) -> list[str]:
 
 def _is_measure_word(toks: Sequence[_Tok], k: int) -> bool:
     lower = toks[k].low
-    if len(lower) < 3 or not lower.isalpha() or lower in _DENOMINATORS:
+    if len(lower) < 3 or not lower.isalpha() or lower in DENOMINATORS:
         return False
-    if lower in _TIME_UNITS:
+    if lower in TIME_UNITS:
         # "month-end close" names a measure; "4 days", "a year", "first quarter" do not.
         return k + 2 < len(toks) and toks[k + 1].text == "-" and _adjacent(toks[k], toks[k + 1])
-    return lower not in _NOT_MEASURE
+    return lower not in NOT_MEASURE
 
 
 # ---------------------------------------------------------------- tokens
@@ -346,11 +169,11 @@ _NON_FIGURES = [
     re.compile(r"\bv(?:er(?:sion)?)?\.?\s?\d+(?:\.\d+)*\b", re.IGNORECASE),  # v2.1, ver 3
     re.compile(r"\b(?:Q[1-4]|H[12]|FY\s?\d{2,4})\b"),  # Q3, H1, FY24
     re.compile(r"\b\d+\s+(?:CFR|U\.?S\.?C)\b"),  # 21 CFR
-    re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:%s)\w*\.?(?:,?\s+\d{4})?" % "|".join(_MONTHS),
+    re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:%s)\w*\.?(?:,?\s+\d{4})?" % "|".join(MONTHS),
                re.IGNORECASE),  # 12 March 2025
-    re.compile(r"\b(?:%s)\w*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4})?" % "|".join(_MONTHS),
+    re.compile(r"\b(?:%s)\w*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4})?" % "|".join(MONTHS),
                re.IGNORECASE),  # March 12, 2025
-    re.compile(r"\b(?:%s)\w*\.?\s+\d{4}\b" % "|".join(_MONTHS), re.IGNORECASE),  # March 2025
+    re.compile(r"\b(?:%s)\w*\.?\s+\d{4}\b" % "|".join(MONTHS), re.IGNORECASE),  # March 2025
 ]
 
 
@@ -455,13 +278,13 @@ class _Reader:
                 return None
             j = i + 1
             scale = 1.0
-            if j < len(toks) and _adjacent(t, toks[j]) and toks[j].low in _SCALE_SUFFIX:
+            if j < len(toks) and _adjacent(t, toks[j]) and toks[j].low in SCALE_SUFFIX:
                 if not (j + 1 < len(toks) and _adjacent(toks[j], toks[j + 1])
                         and toks[j + 1].text[0].isalnum()):
-                    scale *= _SCALE_SUFFIX[toks[j].low]
+                    scale *= SCALE_SUFFIX[toks[j].low]
                     j += 1
-            while j < len(toks) and toks[j].low in _SCALE_WORDS:
-                scale *= _SCALE_WORDS[toks[j].low]
+            while j < len(toks) and toks[j].low in SCALE_WORDS:
+                scale *= SCALE_WORDS[toks[j].low]
                 j += 1
             return value * scale, j, False, scale
         return self.word_number(i)
@@ -470,7 +293,7 @@ class _Reader:
         """'fourteen hundred', 'twenty-five', 'two million', 'a dozen': (value, next, True, 1)."""
         total, current, j = 0.0, 0.0, i
         seen = last_small = False
-        if self.low(i) in ("a", "an") and (self.low(i + 1) in _SCALE_WORDS
+        if self.low(i) in ("a", "an") and (self.low(i + 1) in SCALE_WORDS
                                           or self.low(i + 1) == "dozen"):
             current, j, seen = 1.0, i + 1, True
         while j < len(self.toks) and not self.blocked[j]:
@@ -478,11 +301,11 @@ class _Reader:
             if w == "-" and last_small and self.adjacent(j - 1) and self.adjacent(j):
                 j += 1  # twenty-five
                 continue
-            if w in _SMALL:
+            if w in SMALL:
                 # "twenty five" continues a number; "two three" does not.
-                if last_small and not (current >= 20 and current % 10 == 0 and _SMALL[w] < 10):
+                if last_small and not (current >= 20 and current % 10 == 0 and SMALL[w] < 10):
                     break
-                current += _SMALL[w]
+                current += SMALL[w]
                 seen = last_small = True
             elif w == "dozen" and seen:
                 current *= 12
@@ -490,8 +313,8 @@ class _Reader:
             elif w == "hundred" and seen:
                 current *= 100
                 last_small = False
-            elif w in _SCALE_WORDS and seen:
-                total += current * _SCALE_WORDS[w]
+            elif w in SCALE_WORDS and seen:
+                total += current * SCALE_WORDS[w]
                 current, last_small = 0.0, False
             else:
                 break
@@ -510,19 +333,19 @@ class _Reader:
                 self.low(i + 1) != "-" and not (self.low(i - 1) in ("a", "an")
                                                   and self.low(i - 2) == "and"):
             return 0.5, i + 1  # but not "a year and a half", "the first half"
-        if w in ("a", "an", "one") or (w in _SMALL and 1 <= _SMALL[w] <= 9):
-            numerator = 1 if w in ("a", "an") else _SMALL[w]
+        if w in ("a", "an", "one") or (w in SMALL and 1 <= SMALL[w] <= 9):
+            numerator = 1 if w in ("a", "an") else SMALL[w]
             j = i + 1
             if j < len(toks) and toks[j].text == "-" and self.adjacent(i) and self.adjacent(j):
                 j += 1
             d = self.low(j)
-            if d in _DENOMINATORS and d != "half" and d != "halves":
+            if d in DENOMINATORS and d != "half" and d != "halves":
                 plural = d.endswith("s") or d == "halves"
                 if numerator > 1 and not plural:
                     return None
                 if d.startswith("quarter") and self._quarter_is_period(i, j):
                     return None
-                return numerator / _DENOMINATORS[d], j + 1
+                return numerator / DENOMINATORS[d], j + 1
         return None
 
     def _quarter_is_period(self, i: int, j: int) -> bool:
@@ -551,20 +374,20 @@ class _Reader:
         k = i
         while k > 0 and self.low(k - 1) in ("just", "only", "mere"):
             k -= 1
-        for words, bound in _QUALIFIERS:
+        for words, bound in QUALIFIERS:
             n = len(words)
             if k - n >= 0 and tuple(self.low(x) for x in range(k - n, k)) == words:
                 return bound, k - n
         return "exact", i
 
     def currency_before(self, i: int) -> tuple[str, int] | None:
-        if i > 0 and self.toks[i - 1].text in _CURRENCY_SYMBOLS and self.adjacent(i - 1):
-            code = _CURRENCY_SYMBOLS[self.toks[i - 1].text]
+        if i > 0 and self.toks[i - 1].text in CURRENCY_SYMBOLS and self.adjacent(i - 1):
+            code = CURRENCY_SYMBOLS[self.toks[i - 1].text]
             if i > 1 and self.low(i - 2) == "us" and self.adjacent(i - 2):
                 return "USD", i - 2
             return code, i - 1
-        if i > 0 and self.low(i - 1) in _CURRENCY_CODES and self.toks[i - 1].text.isupper():
-            return _CURRENCY_CODES[self.low(i - 1)], i - 1
+        if i > 0 and self.low(i - 1) in CURRENCY_CODES and self.toks[i - 1].text.isupper():
+            return CURRENCY_CODES[self.low(i - 1)], i - 1
         return None
 
     def label_before(self, i: int) -> bool:
@@ -572,13 +395,13 @@ class _Reader:
         if i == 0:
             return False
         prev = self.toks[i - 1]
-        if prev.low in _LABEL_WORDS:
+        if prev.low in LABEL_WORDS:
             return True
         if not prev.text[:1].isupper() or not prev.text.isalpha():
             return False
         lower = prev.low
-        if lower in _CURRENCY_CODES or lower in _MONTHS or any(
-                lower in q for q, _ in _QUALIFIERS) or lower in ("in", "since"):
+        if lower in CURRENCY_CODES or lower in MONTHS or any(
+                lower in q for q, _ in QUALIFIERS) or lower in ("in", "since"):
             return False
         if len(prev.text) >= 2 and prev.text.isupper():
             return True
@@ -607,9 +430,9 @@ class _Reader:
                 continue
             # "down 41%" but not "sign off on", "down from", "free up".
             near = k >= i - 2
-            if w in _DOWN and (near or w not in ("off", "down")):
+            if w in DOWN and (near or w not in ("off", "down")):
                 best = (k, "down")
-            elif w in _UP and (near or w not in ("more", "up", "extra", "additional", "better")):
+            elif w in UP and (near or w not in ("more", "up", "extra", "additional", "better")):
                 best = (k, "up")
         for k in range(j, min(len(self.toks), j + 3)):
             w = self.low(k)
@@ -632,8 +455,8 @@ def _unit_after(r: _Reader, j: int) -> tuple[str, float, int, bool] | None:
         if r.low(k) == lead and r.low(k + 1) in ("days", "day", "hours", "hour", "weeks"):
             k += 1
     w = r.low(k)
-    if w in _TIME_UNITS and not (w == "h" and not r.adjacent(k - 1)):
-        return w, _TIME_UNITS[w], k + 1, hyphen
+    if w in TIME_UNITS and not (w == "h" and not r.adjacent(k - 1)):
+        return w, TIME_UNITS[w], k + 1, hyphen
     return None
 
 
@@ -671,17 +494,17 @@ def _atom_at(r: _Reader, i: int) -> _Atom | None:
     frac = r.fraction(i)
     if frac is not None:
         value, j = frac
-        if r.low(j) in ("a", "an") and r.low(j + 1) in _TIME_UNITS:
-            days = value * _TIME_UNITS[r.low(j + 1)]
+        if r.low(j) in ("a", "an") and r.low(j + 1) in TIME_UNITS:
+            days = value * TIME_UNITS[r.low(j + 1)]
             return _Atom("duration", days, days, i, j + 2, unit="day", word=True)
         return _percent_like(r, i, j, value, value, word=True)
     # a single day, one day
-    if w in ("single", "one") and r.low(i + 1) in _TIME_UNITS and r.low(i + 1) not in (
+    if w in ("single", "one") and r.low(i + 1) in TIME_UNITS and r.low(i + 1) not in (
             "h", "min", "sec", "mo"):
         start = i - 1 if w == "single" and r.low(i - 1) in ("a",) else i
         if w == "single" and start == i:
             return None
-        days = _TIME_UNITS[r.low(i + 1)]
+        days = TIME_UNITS[r.low(i + 1)]
         return _duration(r, start, i + 2, days, days, word=True)
     parsed = r.number(i)
     if parsed is None:
@@ -698,7 +521,7 @@ def _atom_at(r: _Reader, i: int) -> _Atom | None:
                 toks[i - 1].low in ("x",)):
             return None
         if j < len(toks) and r.adjacent(j - 1) and toks[j].text[0].isalpha() and \
-                toks[j].low not in _GLUED_SUFFIXES and toks[j].low not in _TIME_UNITS:
+                toks[j].low not in GLUED_SUFFIXES and toks[j].low not in TIME_UNITS:
             return None
     currency = r.currency_before(i)
     # Percent
@@ -746,19 +569,19 @@ def _atom_at(r: _Reader, i: int) -> _Atom | None:
     unit = _unit_after(r, k)
     if unit is not None and currency is None:
         name, days, end, hyphen = unit
-        if hyphen and r.low(end) in _CONTENT_NOUNS:
+        if hyphen and r.low(end) in CONTENT_NOUNS:
             return None
-        if hyphen and r.low(end) == "free" and r.low(end + 1) in _CONTENT_NOUNS:
+        if hyphen and r.low(end) == "free" and r.low(end + 1) in CONTENT_NOUNS:
             return None
         atom = _duration(r, i, end, value * days, value * days, word=word)
         atom.unit_days = days
         return atom
     # Money
-    if currency is None and r.low(k) in _CURRENCY_WORDS:
-        currency = (_CURRENCY_WORDS[r.low(k)], i)
+    if currency is None and r.low(k) in CURRENCY_WORDS:
+        currency = (CURRENCY_WORDS[r.low(k)], i)
         k += 1
-    if currency is None and r.low(k) in _CURRENCY_CODES and toks[k].text.isupper():
-        currency = (_CURRENCY_CODES[r.low(k)], i)
+    if currency is None and r.low(k) in CURRENCY_CODES and toks[k].text.isupper():
+        currency = (CURRENCY_CODES[r.low(k)], i)
         k += 1
     if currency is not None:
         code, start = currency
@@ -777,9 +600,9 @@ def _atom_at(r: _Reader, i: int) -> _Atom | None:
         atom.j, atom.high, atom.bound = k + 1, math.inf, "at_least"
         k += 1
     noun = r.low(k)
-    if noun in _INTERACTION_NOUNS or noun in _CONTENT_COUNT_NOUNS:
+    if noun in INTERACTION_NOUNS or noun in CONTENT_COUNT_NOUNS:
         return None
-    if "." in toks[i].text and not scaled and (not noun.isalpha() or noun in _STOP):
+    if "." in toks[i].text and not scaled and (not noun.isalpha() or noun in STOP):
         return None  # "3.8 or later", "on 3.8.": a version, not a count
     if _compound(r, k):
         return None  # 4-vet, 2-step: a compound adjective
@@ -795,7 +618,7 @@ def _compound(r: _Reader, j: int) -> bool:
     if not r.adjacent(j):
         return True  # a suspended hyphen: "two- and three-way"
     nxt = r.toks[j + 1]
-    return not nxt.is_number and nxt.low not in _TIME_UNITS and nxt.low not in _DENOMINATORS \
+    return not nxt.is_number and nxt.low not in TIME_UNITS and nxt.low not in DENOMINATORS \
         and nxt.low != "fold"
 
 
@@ -812,7 +635,7 @@ def _ratio_tail(r: _Reader, k: int) -> tuple[float, int] | None:
     if parsed is None:
         return None
     value, end, _, _ = parsed
-    if r.low(end) in _TIME_UNITS or r.low(end) == "%":
+    if r.low(end) in TIME_UNITS or r.low(end) == "%":
         return None
     return value, end
 
@@ -820,14 +643,14 @@ def _ratio_tail(r: _Reader, k: int) -> tuple[float, int] | None:
 def _multiplier_word(r: _Reader, i: int) -> _Atom | None:
     w = r.low(i)
     base = None
-    for word, value in _MULTIPLIER_WORDS.items():
+    for word, value in MULTIPLIER_WORDS.items():
         if w == word or (word != "twice" and w in (word + "d", word + "s", word[:-1] + "ing")):
             base = (word, value)
             break
     if base is None:
         m = re.fullmatch(r"([a-z]+)fold", w)
-        if m and m.group(1) in _SMALL and _SMALL[m.group(1)] > 1:
-            return _Atom("multiplier", _SMALL[m.group(1)], _SMALL[m.group(1)], i, i + 1,
+        if m and m.group(1) in SMALL and SMALL[m.group(1)] > 1:
+            return _Atom("multiplier", SMALL[m.group(1)], SMALL[m.group(1)], i, i + 1,
                          unit="times", word=True, direction=_multiplier_direction(r, i + 1))
         return None
     word, value = base
@@ -839,7 +662,7 @@ def _multiplier_word(r: _Reader, i: int) -> _Atom | None:
         if nxt not in ("as", "the", "what", "more", "that", "this", "your", "their", "its", "our",
                        "faster", "quicker", "many", "much", "over"):
             return None
-    elif w == word and nxt.isalpha() and nxt not in _STOP:
+    elif w == word and nxt.isalpha() and nxt not in STOP:
         return None  # "double payments", "triple check": an adjective
     return _Atom("multiplier", value, value, i, i + 1, unit="times", word=True,
                  direction=_multiplier_direction(r, i + 1))
@@ -848,10 +671,10 @@ def _multiplier_word(r: _Reader, i: int) -> _Atom | None:
 def _multiplier_direction(r: _Reader, j: int) -> Direction:
     for k in range(j, min(len(r.toks), j + 3)):
         w = r.low(k)
-        if w in _MULTIPLIER_DOWN:
+        if w in MULTIPLIER_DOWN:
             return "down"
         if w in ("more", "as", "the", "higher", "greater"):
-            if w == "as" and r.low(k + 1) in _MULTIPLIER_DOWN:
+            if w == "as" and r.low(k + 1) in MULTIPLIER_DOWN:
                 return "down"
             return "up"
     return "up"
@@ -895,11 +718,11 @@ def _duration(r: _Reader, i: int, j: int, low: float, high: float, word: bool = 
     back = i - 1
     while back >= 0 and r.low(back) in ("the", "your", "its", "their", "our", "a", "an"):
         back -= 1
-    if r.low(back) in _FRAME_WORDS:
+    if r.low(back) in FRAME_WORDS:
         atom.frame = True
     # "in 30 days", "within a single quarter", "over three years": the word that introduces it.
     lead = r.low(atom.i) if atom.i < i else r.low(back)
-    atom.preposition = lead if lead in _FRAME_PREPOSITIONS else ""
+    atom.preposition = lead if lead in FRAME_PREPOSITIONS else ""
     for k in range(max(0, atom.i - 4), atom.i):
         if r.low(k) in ("save", "saves", "saved", "saving", "cut", "cuts", "shave", "shaved",
                         "reclaim", "reclaims", "took", "take", "takes", "trim", "trims"):
@@ -924,10 +747,10 @@ def _vague_atoms(r: _Reader, atoms: list[_Atom]) -> list[_Atom]:
         if k in taken or not _VAGUE_WORD.match(t.low):
             continue
         prev = r.low(k - 1)
-        if prev and (r.toks[k - 1].is_number or prev in _SMALL or prev in _FRAME_WORDS
+        if prev and (r.toks[k - 1].is_number or prev in SMALL or prev in FRAME_WORDS
                      or prev in ("a", "the", "for", "many", "few", "several", "of")):
             continue
-        low, high = _VAGUE_UNITS[t.low]
+        low, high = VAGUE_UNITS[t.low]
         out.append(_Atom("duration", low, high, k, k + 1, unit="day", bound="vague"))
     return out
 
@@ -1067,7 +890,7 @@ def extract(text: str) -> list[Figure]:
                 # portals"); a result says what it gains or saves ("two extra clerks").
                 continue
             a.kind = "count"
-            a.unit = lemma(a.noun) if a.noun and a.noun not in _STOP else ""
+            a.unit = lemma(a.noun) if a.noun and a.noun not in STOP else ""
         kept.append(a)
     spans = [(r.toks[a.i].start, r.toks[a.j - 1].end) for a in kept]
     figures = []
@@ -1085,15 +908,13 @@ def extract(text: str) -> list[Figure]:
     return figures
 
 
-_STATUS_QUO = {"still", "currently", "nowadays"}
-
 
 def _status_quo(r: _Reader, atom: _Atom) -> bool:
     """'still', 'currently' before the figure in its sentence, or a sentence opening 'Today,'."""
     for k in range(atom.i - 1, max(-1, atom.i - 1 - DIRECTION_WINDOW), -1):
         if r.toks[k].text in ".!?;":
             return r.low(k + 1) == "today" and r.low(k + 2) == ","
-        if r.low(k) in _STATUS_QUO:
+        if r.low(k) in STATUS_QUO:
             return True
     return r.low(0) == "today" and r.low(1) == ","
 
@@ -1120,279 +941,3 @@ def _measure(r: _Reader, atom: _Atom, others: Sequence[tuple[int, int]]) -> tupl
             if lem not in words:
                 words.append(lem)
     return tuple(words)
-
-
-# ---------------------------------------------------------------- comparison
-
-
-@dataclass(frozen=True, slots=True)
-class _Span:
-    low: float
-    high: float
-    bound: Bound
-
-
-def _tol(value: float, abs_tol: float | None) -> float:
-    return abs_tol if abs_tol is not None else abs(value) * REL_TOL
-
-
-def _within(x: _Span, y: _Span, abs_tol: float | None) -> bool:
-    """Whether x lies inside y, with rounding tolerance."""
-    lo_ok = x.low >= y.low - _tol(y.low, abs_tol)
-    hi_ok = (not math.isfinite(y.high)) or (
-        math.isfinite(x.high) and x.high <= y.high + _tol(y.high, abs_tol))
-    return lo_ok and hi_ok
-
-
-def _fits(claim: _Span, approved: _Span, abs_tol: float | None = None) -> bool:
-    """Whether a claimed value agrees with an approved one.
-
-    The approved figure must make the claim true ("over 1,000" for 1,400; "under 10 minutes" for
-    "under 10 minutes"), with three readings that copy uses in good faith: a claim inside an
-    approved range ("60%" for "50-75%": some customers got 60%); a claim that restates an
-    approved bound's number ("10 minutes" for "under 10 minutes"); and a vague figure
-    ("minutes") that overlaps the approved value. "Up to X" is a best case: compared as X.
-    `abs_tol` is the rounding tolerance for shares; other values get a relative one.
-    """
-    if claim.bound == "vague" or approved.bound == "vague":
-        return claim.low <= approved.high + _tol(approved.high, abs_tol) and \
-            approved.low <= claim.high + _tol(claim.high, abs_tol)
-    if claim.bound == "up_to":
-        claim = _Span(claim.high, claim.high, "exact")
-    if approved.bound == "up_to":
-        approved = _Span(approved.high, approved.high, "exact")
-    if _within(approved, claim, abs_tol):
-        return True
-    if approved.low < approved.high and approved.bound in ("exact", "about") and _within(
-            claim, approved, abs_tol):
-        return True
-    if approved.bound in ("at_least", "at_most") and claim.bound == "exact":
-        edge = approved.high if approved.bound == "at_most" else approved.low
-        return abs(claim.low - edge) <= _tol(edge, abs_tol)
-    return False
-
-
-def _value(f: Figure) -> _Span:
-    return _Span(f.low, f.high, f.bound)
-
-
-def _before(f: Figure) -> _Span | None:
-    if f.before is None:
-        return None
-    low, high = f.before
-    return _Span(low, high, "vague" if f.bound == "vague" and low != high else "exact")
-
-
-def _dimension(f: Figure) -> str:
-    kind = f.base if f.kind == "span" and f.base else f.kind
-    if kind in ("percent", "ratio"):
-        return "point" if f.unit == "point" else "fraction"
-    return str(kind)
-
-
-def _flip(bound: Bound) -> Bound:
-    flipped: dict[str, Bound] = {"at_least": "at_most", "at_most": "at_least"}
-    return flipped.get(bound, bound)
-
-
-def factor(f: Figure) -> tuple[float, float, Bound] | None:
-    """new / old for a figure that states a change (a cut, an increase, a span, a multiplier).
-
-    "cut by 75%" is 0.25, "a quarter of the time" 0.25, "4x faster" 0.25, "from 12 days to
-    3 days" 0.25; "3x more" is 3. Returns (low, high, bound), or None for a level.
-    """
-    span = _factor(f)
-    return None if span is None else (span.low, span.high, span.bound)
-
-
-def _factor(f: Figure) -> _Span | None:
-    bound = f.bound
-    if f.kind == "percent" and f.unit == "fraction" and f.direction is not None:
-        if bound == "up_to":
-            return _Span(*sorted((1 - f.high, 1 + f.high) if f.direction == "up"
-                                 else (1 - f.high, 1 - f.high)), "exact")
-        if f.direction == "down":
-            return _Span(max(0.0, 1 - f.high), 1 - f.low, _flip(bound))
-        return _Span(1 + f.low, 1 + f.high, bound)
-    if f.kind == "multiplier":
-        if f.direction == "down":
-            return _Span(1 / f.high if math.isfinite(f.high) else 0.0, 1 / f.low if f.low else
-                         math.inf, _flip(bound))
-        return _Span(f.low, f.high, bound)
-    # A span of shares changes by points ("71% to 98%" is +27 points), not by a ratio of shares.
-    if f.kind == "span" and f.before is not None and f.base in ("duration", "money", "count"):
-        b_low, b_high = f.before
-        if b_low <= 0 or b_high <= 0:
-            return None
-        hi = f.high / b_low if math.isfinite(f.high) else math.inf
-        return _Span(f.low / b_high, hi, "vague" if bound == "vague" else bound)
-    return None
-
-
-def _delta(f: Figure) -> _Span | None:
-    """The size of a span's change ('12 days to 4 days' -> 8 days; '71% to 98%' -> 27 points)."""
-    if f.kind != "span" or f.before is None or f.bound == "vague":
-        return None
-    b = (f.before[0] + f.before[1]) / 2
-    a = (f.low + f.high) / 2 if math.isfinite(f.high) else f.low
-    d = abs(b - a)
-    return _Span(d, d, "exact")
-
-
-def comparable(claim: Figure, approved: Figure) -> bool:
-    """Whether the two figures can be compared at all (same dimension, or both changes)."""
-    return compatible(claim, approved) is not None
-
-
-def compatible(claim: Figure, approved: Figure) -> bool | None:
-    """Whether a claim's figure agrees with an approved figure; None when they cannot be compared.
-
-    Forms compared: equal values within rounding; a value inside an approved range; a looser
-    bound the approved value satisfies; change factors (a span's new/old, "3x faster", "67%
-    less time", "a quarter of the time"); a span's difference ("took 8 days out", "27 points");
-    and a from-to span of shares against its complement ("29% to 2% late" for "71% to 98% on
-    time").
-    """
-    cd, ad = _dimension(claim), _dimension(approved)
-    if cd == ad == "money" and claim.unit != approved.unit:
-        return _other_currency(claim, approved)
-    shares = max(claim.precision, approved.precision, 1e-4)
-    tol = shares if cd in ("fraction", "point") else None
-    cf, af = _factor(claim), _factor(approved)
-    # Both spans of the same dimension: both ends must agree (the complement of shares too).
-    if claim.kind == "span" and approved.kind == "span" and cd == ad:
-        return _span_fits(claim, approved, tol)
-    # A level against a span: the level is one of the two ends.
-    if approved.kind == "span" and claim.kind != "span" and claim.direction is None and cd == ad:
-        ends = [_value(approved)] + ([b] if (b := _before(approved)) else [])
-        return any(_fits(_value(claim), e, tol) for e in ends)
-    if claim.kind == "span" and approved.kind != "span" and approved.direction is None and cd == ad:
-        return _fits(_value(claim), _value(approved), tol)
-    # A difference: "took eight days out", "saves 52 minutes", "40 points".
-    if claim.unit == "point" or (claim.kind == "duration" and claim.direction == "down"):
-        if approved.kind == "span" and approved.base == claim.kind and (
-                claim.kind == "duration" or approved.unit == "fraction"):
-            delta = _delta(approved)
-            if delta is None:
-                return None
-            return _fits(_value(claim), delta, 2 * shares if tol is not None else None)
-        if approved.kind == claim.kind and approved.unit == claim.unit:
-            return _fits(_value(claim), _value(approved), tol)
-        return None
-    if approved.kind == "duration" and approved.direction == "down" and claim.kind == "duration":
-        return _fits(_value(claim), _value(approved))
-    # Changes: compare new/old factors.
-    if cf is not None and af is not None:
-        return _fits(cf, af)
-    # A share against a change ("four out of five calls stop" for "calls dropped by 80%"): the
-    # share may be what went or what is left.
-    if af is not None and cf is None and cd == "fraction" and approved.kind == "percent" and \
-            claim.kind in ("percent", "ratio"):
-        went = _Span(approved.low, approved.high, approved.bound)
-        left = _Span(1 - approved.high, 1 - approved.low, _flip(approved.bound))
-        return _fits(_value(claim), went, shares) or _fits(_value(claim), left, shares)
-    if cf is not None or af is not None:
-        return None
-    if cd != ad:
-        return None
-    return _fits(_value(claim), _value(approved), tol)
-
-
-def _other_currency(claim: Figure, approved: Figure) -> bool | None:
-    """An amount in another currency is never the approved figure as written.
-
-    msgcheck runs offline and looks up no exchange rates; copy localised to another currency
-    needs a proof point in that currency.
-    """
-    if claim.kind != approved.kind and "span" not in (claim.kind, approved.kind):
-        return None
-    return False
-
-
-def _span_fits(claim: Figure, approved: Figure, tol: float | None) -> bool:
-    vague = claim.bound == "vague" or approved.bound == "vague"
-
-    def soft(span: _Span | None) -> _Span | None:
-        return _Span(span.low, span.high, "vague") if span is not None and vague else span
-
-    after_c, after_a = soft(_value(claim)), soft(_value(approved))
-    before_c, before_a = soft(_before(claim)), soft(_before(approved))
-    assert after_c is not None and after_a is not None
-
-    def ok(ac: _Span, bc: _Span | None) -> bool:
-        if not _fits(ac, after_a, tol):  # type: ignore[arg-type]
-            return False
-        return bc is None or before_a is None or _fits(bc, before_a, tol)
-
-    if ok(after_c, before_c):
-        return True
-    if tol is not None and claim.unit == "fraction" and before_c is not None:
-        flip = _Span(1 - after_c.high, 1 - after_c.low, _flip(after_c.bound))
-        flip_before = _Span(1 - before_c.high, 1 - before_c.low, _flip(before_c.bound))
-        return ok(flip, flip_before)
-    return False
-
-
-# ---------------------------------------------------------------- measures
-
-
-# A word in this share of a platform's texts or more is its domain vocabulary ("invoice" on an
-# accounts-payable platform): it cannot tell one measure from another.
-COMMON_SHARE = 0.2
-# ... and in at least this many texts, so a small platform keeps its words.
-COMMON_MIN_TEXTS = 3
-
-
-def common_words(texts: Iterable[str]) -> set[str]:
-    """Lemmas in COMMON_SHARE of the texts or more (and at least COMMON_MIN_TEXTS of them)."""
-    docs = [set(content_lemmas(t)) for t in texts]
-    df: Counter[str] = Counter(w for d in docs for w in d)
-    common = max(COMMON_MIN_TEXTS, COMMON_SHARE * len(docs))
-    return {w for w, c in df.items() if c >= common}
-
-
-def measure_weights(texts: Iterable[str], *also_common: Iterable[str]) -> dict[str, float]:
-    """Weight of each measure lemma over a set of texts (a platform's): inverse document frequency,
-    and zero for the platform's domain vocabulary (COMMON_SHARE of the texts or more, or of any
-    of the `also_common` sets, such as the proof points alone, whose shared subject "customers"
-    tells no proof point from another).
-
-    Words most approved texts share say little about which figure a claim restates; rare ones
-    ("duplicate", "audit") say a lot. Words the platform never uses weigh as much as its rarest.
-    """
-    texts = list(texts)
-    docs = [set(content_lemmas(t)) for t in texts]
-    df: Counter[str] = Counter(w for d in docs for w in d)
-    n = len(docs)
-    common = common_words(texts)
-    for group in also_common:
-        common |= common_words(group)
-    return {w: 0.0 if w in common else math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
-
-
-def _default_weight(weights: dict[str, float]) -> float:
-    return max(weights.values(), default=1.0)
-
-
-def _match(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    short, long_ = sorted((a, b), key=len)
-    return len(short) >= 4 and long_.startswith(short)
-
-
-def measure_overlap(claim: Sequence[str], approved: Sequence[str],
-                    weights: dict[str, float] | None = None) -> float:
-    """Share of the approved measure's weight that the claim's measure repeats (0 to 1)."""
-    if not approved:
-        return 0.0
-    weights = weights or {}
-    default = _default_weight(weights)
-    total = sum(weights.get(w, default) for w in approved)
-    shared = sum(weights.get(w, default) for w in approved if any(_match(w, c) for c in claim))
-    return shared / total if total else 0.0
-
-
-def shared_words(claim: Sequence[str], approved: Sequence[str]) -> tuple[str, ...]:
-    """The approved measure words the claim repeats."""
-    return tuple(w for w in approved if any(_match(w, c) for c in claim))
