@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from enum import Enum
 
 from msgcheck.checks.proof.lexicon import (
     CONTENT_COUNT_NOUNS,
@@ -475,57 +476,156 @@ def _atoms(r: _Reader) -> list[_Atom]:
 
 
 def _atom_at(r: _Reader, i: int) -> _Atom | None:
-    toks = r.toks
+    """The figure that starts at token i, if any.
+
+    Forms that start with a word ("x10", "twice", "a third", "one day") are tried first. Otherwise
+    a number is read, and the unit after it decides its kind: the first of `_UNIT_FORMS` that
+    knows the unit gives the figure, or says that the number is none ("three times a day").
+    """
     if r.blocked[i]:
         return None
-    w = r.low(i)
-    # x10
-    if w == "x" and i + 1 < len(toks) and toks[i + 1].is_number and r.adjacent(i) and (
+    for word_form in _WORD_FORMS:
+        atom = word_form(r, i)
+        if atom is not None:
+            return atom
+    number = _number_at(r, i)
+    if number is None:
+        return None
+    for unit_form in _UNIT_FORMS:
+        found = unit_form(r, number)
+        if found is not None:
+            return found if isinstance(found, _Atom) else None
+    return None
+
+
+# -- forms that start with a word
+
+
+def _x_prefix(r: _Reader, i: int) -> _Atom | None:
+    """'x10': a multiplier written before its number."""
+    toks = r.toks
+    if r.low(i) == "x" and i + 1 < len(toks) and toks[i + 1].is_number and r.adjacent(i) and (
             i == 0 or not r.adjacent(i - 1)):
         value = _parse_digits(toks[i + 1].text)
         if value is not None and value > 1:
             return _Atom("multiplier", value, value, i, i + 2, unit="times",
                          direction=_multiplier_direction(r, i + 2))
-    # twice, double, triple, tenfold
-    mult = _multiplier_word(r, i)
-    if mult is not None:
-        return mult
-    # half a day
-    frac = r.fraction(i)
-    if frac is not None:
-        value, j = frac
-        if r.low(j) in ("a", "an") and r.low(j + 1) in TIME_UNITS:
-            days = value * TIME_UNITS[r.low(j + 1)]
-            return _Atom("duration", days, days, i, j + 2, unit="day", word=True)
-        return _percent_like(r, i, j, value, value, word=True)
-    # a single day, one day
-    if w in ("single", "one") and r.low(i + 1) in TIME_UNITS and r.low(i + 1) not in (
-            "h", "min", "sec", "mo"):
-        start = i - 1 if w == "single" and r.low(i - 1) in ("a",) else i
-        if w == "single" and start == i:
+    return None
+
+
+def _multiplier_word(r: _Reader, i: int) -> _Atom | None:
+    """'twice as fast', 'doubled', 'tenfold'; not 'paid twice' or 'double payments'."""
+    w = r.low(i)
+    base = None
+    for word, value in MULTIPLIER_WORDS.items():
+        if w == word or (word != "twice" and w in (word + "d", word + "s", word[:-1] + "ing")):
+            base = (word, value)
+            break
+    if base is None:
+        m = re.fullmatch(r"([a-z]+)fold", w)
+        if m and m.group(1) in SMALL and SMALL[m.group(1)] > 1:
+            return _Atom("multiplier", SMALL[m.group(1)], SMALL[m.group(1)], i, i + 1,
+                         unit="times", word=True, direction=_multiplier_direction(r, i + 1))
+        return None
+    word, value = base
+    nxt = r.low(i + 1)
+    if nxt == "-" and r.adjacent(i):
+        return None  # double-paid, triple-digit
+    if word == "twice":
+        # "twice as fast", "twice the volume"; not "paid twice", "twice a month".
+        if nxt not in ("as", "the", "what", "more", "that", "this", "your", "their", "its", "our",
+                       "faster", "quicker", "many", "much", "over"):
             return None
-        days = TIME_UNITS[r.low(i + 1)]
-        return _duration(r, start, i + 2, days, days, word=True)
+    elif w == word and nxt.isalpha() and nxt not in STOP:
+        return None  # "double payments", "triple check": an adjective
+    return _Atom("multiplier", value, value, i, i + 1, unit="times", word=True,
+                 direction=_multiplier_direction(r, i + 1))
+
+
+def _fraction_word(r: _Reader, i: int) -> _Atom | None:
+    """'a third', 'two-thirds', 'half': a share; 'half a day': a duration."""
+    frac = r.fraction(i)
+    if frac is None:
+        return None
+    value, j = frac
+    if r.low(j) in ("a", "an") and r.low(j + 1) in TIME_UNITS:
+        days = value * TIME_UNITS[r.low(j + 1)]
+        return _Atom("duration", days, days, i, j + 2, unit="day", word=True)
+    return _percent_like(r, i, j, value, value, word=True)
+
+
+def _one_period(r: _Reader, i: int) -> _Atom | None:
+    """'one day', 'a single quarter': one time unit, in words."""
+    w = r.low(i)
+    if w not in ("single", "one") or r.low(i + 1) not in TIME_UNITS or r.low(i + 1) in (
+            "h", "min", "sec", "mo"):
+        return None
+    start = i - 1 if w == "single" and r.low(i - 1) in ("a",) else i
+    if w == "single" and start == i:
+        return None
+    days = TIME_UNITS[r.low(i + 1)]
+    return _duration(r, start, i + 2, days, days, word=True)
+
+
+# -- a number, then the form its unit gives it
+
+
+@dataclass(frozen=True, slots=True)
+class _Number:
+    """A number that may start a figure, before its unit is read."""
+
+    value: float
+    """The value, with a scale written after the digits applied ('180k' -> 180000)."""
+    i: int
+    """Its first token."""
+    k: int
+    """The token just after it, where a unit ('%', 'days', 'x') would stand."""
+    word: bool
+    """Written in words ('forty')."""
+    scale: float
+    """The scale written after the digits (k, M, million), 1 for none: never a year or a label."""
+    currency: tuple[str, int] | None
+    """A currency written before it ('$', 'USD'), and the token where that starts."""
+
+
+def _number_at(r: _Reader, i: int) -> _Number | None:
+    """The number at token i, unless it is half of a compound word or glued to a label."""
     parsed = r.number(i)
     if parsed is None:
         return None
     value, j, word, scale = parsed
-    scaled = scale != 1.0
     if word and _compound(r, j):
         return None  # three-way, four-vet, "two- and three-way": a compound adjective
     if word and value == 1 and r.low(j) not in ("in", "out", "of"):
         return None  # "one login"
-    # Ordinals, units glued to letters: 1st, 3rd, Q3, v2 (x10 and 3x are handled).
-    if not word:
-        if i > 0 and r.adjacent(i - 1) and toks[i - 1].text[0].isalpha() and not (
-                toks[i - 1].low in ("x",)):
-            return None
-        if j < len(toks) and r.adjacent(j - 1) and toks[j].text[0].isalpha() and \
-                toks[j].low not in GLUED_SUFFIXES and toks[j].low not in TIME_UNITS:
-            return None
-    currency = r.currency_before(i)
-    # Percent
-    k = j
+    if not word and _glued(r, i, j):
+        return None
+    return _Number(value, i, j, word, scale, r.currency_before(i))
+
+
+def _glued(r: _Reader, i: int, j: int) -> bool:
+    """Ordinals, units glued to letters: 1st, 3rd, Q3, v2 (x10 and 3x are handled)."""
+    toks = r.toks
+    if i > 0 and r.adjacent(i - 1) and toks[i - 1].text[0].isalpha() and not (
+            toks[i - 1].low in ("x",)):
+        return True
+    return j < len(toks) and r.adjacent(j - 1) and toks[j].text[0].isalpha() and \
+        toks[j].low not in GLUED_SUFFIXES and toks[j].low not in TIME_UNITS
+
+
+class _Verdict(Enum):
+    """What a unit form says when it knows the unit but the number is still no claim figure."""
+
+    NOT_A_FIGURE = "not a figure"
+
+
+# A unit form gives the figure, says the number is none, or (None) does not know the unit.
+_Found = _Atom | _Verdict | None
+
+
+def _percent(r: _Reader, n: _Number) -> _Found:
+    """'40%', '12 per cent', '27 percentage points', '10 points' (a change, in points)."""
+    k = n.k
     if r.low(k) == "%" or r.low(k) in ("percent", "pct") or (
             r.low(k) == "per" and r.low(k + 1) == "cent"):
         k += 2 if r.low(k) == "per" else 1
@@ -534,80 +634,113 @@ def _atom_at(r: _Reader, i: int) -> _Atom | None:
                 r.low(k) == "percentage" and r.low(k + 1) in ("points", "point")):
             k += 1 if r.low(k) != "percentage" else 2
             unit = "point"
-        return _percent_like(r, i, k, value / 100, value / 100, unit=unit, word=word,
-                             precision=_half_unit(toks[i].text) / 100)
-    if r.low(k) == "percentage" and r.low(k + 1) in ("points", "point"):
-        return _percent_like(r, i, k + 2, value / 100, value / 100, unit="point", word=word,
-                             precision=_half_unit(toks[i].text) / 100)
-    if r.low(k) in ("points", "pts", "pp") and (not word or r.direction(i, k + 1)):
-        return _percent_like(r, i, k + 1, value / 100, value / 100, unit="point", word=word,
-                             precision=_half_unit(toks[i].text) / 100)
-    # Multiplier: 3x, 3 times, 3-fold
-    if r.low(k) == "x" and r.adjacent(k - 1) and value > 1 and not (
+    elif r.low(k) == "percentage" and r.low(k + 1) in ("points", "point"):
+        k, unit = k + 2, "point"
+    elif r.low(k) in ("points", "pts", "pp") and (not n.word or r.direction(n.i, k + 1)):
+        k, unit = k + 1, "point"
+    else:
+        return None
+    return _percent_like(r, n.i, k, n.value / 100, n.value / 100, unit=unit, word=n.word,
+                         precision=_half_unit(r.toks[n.i].text) / 100)
+
+
+def _multiplier(r: _Reader, n: _Number) -> _Found:
+    """'3x', '3 times', '3-fold'; not the frequency 'three times a day'."""
+    k, toks = n.k, r.toks
+    if r.low(k) == "x" and r.adjacent(k - 1) and n.value > 1 and not (
             k + 1 < len(toks) and r.adjacent(k) and toks[k + 1].text[0].isalnum()):
-        return _Atom("multiplier", value, value, i, k + 1, unit="times",
+        return _Atom("multiplier", n.value, n.value, n.i, k + 1, unit="times",
                      direction=_multiplier_direction(r, k + 1))
-    if r.low(k) == "times" and value > 1:
+    if r.low(k) == "times" and n.value > 1:
         if r.low(k + 1) in ("a", "an", "per", "every", "each", "daily", "weekly", "monthly"):
-            return None  # a frequency: "three times a day"
-        return _Atom("multiplier", value, value, i, k + 1, unit="times", word=word,
+            return _Verdict.NOT_A_FIGURE  # a frequency: "three times a day"
+        return _Atom("multiplier", n.value, n.value, n.i, k + 1, unit="times", word=n.word,
                      direction=_multiplier_direction(r, k + 1))
     if r.low(k) == "-" and r.low(k + 1) == "fold" or r.low(k) == "fold":
         end = k + 2 if r.low(k) == "-" else k + 1
-        return _Atom("multiplier", value, value, i, end, unit="times",
+        return _Atom("multiplier", n.value, n.value, n.i, end, unit="times",
                      direction=_multiplier_direction(r, end))
-    # Ratio: 1 in 20, four out of five, 4.8 out of 5, 1 of every 5
-    ratio = _ratio_tail(r, k)
-    if ratio is not None and currency is None:
-        denominator, end = ratio
-        if denominator > 0 and value <= denominator:
-            # "Nine in ten" is rounded to tenths: it agrees with 92%.
-            return _qualified(r, _Atom("ratio", value / denominator, value / denominator, i, end,
-                                       unit="fraction", word=word,
-                                       precision=max(WORD_PRECISION, 0.5 / denominator)))
-    # Duration
-    unit = _unit_after(r, k)
-    if unit is not None and currency is None:
-        name, days, end, hyphen = unit
-        if hyphen and r.low(end) in CONTENT_NOUNS:
-            return None
-        if hyphen and r.low(end) == "free" and r.low(end + 1) in CONTENT_NOUNS:
-            return None
-        atom = _duration(r, i, end, value * days, value * days, word=word)
-        atom.unit_days = days
-        return atom
-    # Money
-    if currency is None and r.low(k) in CURRENCY_WORDS:
-        currency = (CURRENCY_WORDS[r.low(k)], i)
-        k += 1
-    if currency is None and r.low(k) in CURRENCY_CODES and toks[k].text.isupper():
-        currency = (CURRENCY_CODES[r.low(k)], i)
-        k += 1
-    if currency is not None:
-        code, start = currency
-        atom = _Atom("money", value, value, start, k, unit=code, scale=scale, word=word)
-        if r.low(k) == "+" and r.adjacent(k - 1):
-            atom.j, atom.high, atom.bound = k + 1, math.inf, "at_least"
-        return _qualified(r, atom)
-    # Count (or a bare number that a range or span gives a unit to)
-    if not word and not scaled and "." not in toks[i].text and "," not in toks[i].text \
-            and 1900 <= value <= 2100 and r.low(k) != "+":
-        return None  # a year
-    if r.label_before(i):
+    return None
+
+
+def _ratio(r: _Reader, n: _Number) -> _Found:
+    """'1 in 20', 'four out of five', '4.8 out of 5', '1 of every 5'."""
+    ratio = _ratio_tail(r, n.k)
+    if ratio is None or n.currency is not None:
         return None
-    atom = _Atom("bare", value, value, i, k, word=word, scale=scale)
+    denominator, end = ratio
+    if not (denominator > 0 and n.value <= denominator):
+        return None
+    # "Nine in ten" is rounded to tenths: it agrees with 92%.
+    return _qualified(r, _Atom("ratio", n.value / denominator, n.value / denominator, n.i, end,
+                               unit="fraction", word=n.word,
+                               precision=max(WORD_PRECISION, 0.5 / denominator)))
+
+
+def _time(r: _Reader, n: _Number) -> _Found:
+    """'12 days', 'a 30-day', '48 business hours'; not a length of content ('a 7-minute read')."""
+    unit = _unit_after(r, n.k)
+    if unit is None or n.currency is not None:
+        return None
+    _name, days, end, hyphen = unit
+    if hyphen and r.low(end) in CONTENT_NOUNS:
+        return _Verdict.NOT_A_FIGURE
+    if hyphen and r.low(end) == "free" and r.low(end + 1) in CONTENT_NOUNS:
+        return _Verdict.NOT_A_FIGURE
+    atom = _duration(r, n.i, end, n.value * days, n.value * days, word=n.word)
+    atom.unit_days = days
+    return atom
+
+
+def _money(r: _Reader, n: _Number) -> _Found:
+    """'$180k', '40,000 dollars', '500 USD', '$1M+'."""
+    currency, k = n.currency, n.k
+    if currency is None and r.low(k) in CURRENCY_WORDS:
+        currency = (CURRENCY_WORDS[r.low(k)], n.i)
+        k += 1
+    if currency is None and r.low(k) in CURRENCY_CODES and r.toks[k].text.isupper():
+        currency = (CURRENCY_CODES[r.low(k)], n.i)
+        k += 1
+    if currency is None:
+        return None
+    code, start = currency
+    atom = _Atom("money", n.value, n.value, start, k, unit=code, scale=n.scale, word=n.word)
+    if r.low(k) == "+" and r.adjacent(k - 1):
+        atom.j, atom.high, atom.bound = k + 1, math.inf, "at_least"
+    return _qualified(r, atom)
+
+
+def _count(r: _Reader, n: _Number) -> _Found:
+    """A count ('1,400 customers', '40+ ERPs'), or a bare number that a range or a span gives a
+    unit to; not a year, a label, a click count, a version or half of a compound."""
+    toks, i, k = r.toks, n.i, n.k
+    scaled = n.scale != 1.0
+    if not n.word and not scaled and "." not in toks[i].text and "," not in toks[i].text \
+            and 1900 <= n.value <= 2100 and r.low(k) != "+":
+        return _Verdict.NOT_A_FIGURE  # a year
+    if r.label_before(i):
+        return _Verdict.NOT_A_FIGURE
+    atom = _Atom("bare", n.value, n.value, i, k, word=n.word, scale=n.scale)
     if r.low(k) == "+" and r.adjacent(k - 1):
         atom.j, atom.high, atom.bound = k + 1, math.inf, "at_least"
         k += 1
     noun = r.low(k)
     if noun in INTERACTION_NOUNS or noun in CONTENT_COUNT_NOUNS:
-        return None
+        return _Verdict.NOT_A_FIGURE
     if "." in toks[i].text and not scaled and (not noun.isalpha() or noun in STOP):
-        return None  # "3.8 or later", "on 3.8.": a version, not a count
+        return _Verdict.NOT_A_FIGURE  # "3.8 or later", "on 3.8.": a version, not a count
     if _compound(r, k):
-        return None  # 4-vet, 2-step: a compound adjective
+        return _Verdict.NOT_A_FIGURE  # 4-vet, 2-step: a compound adjective
     atom.noun = noun if noun.isalpha() else ""
     return _qualified(r, atom)
+
+
+_WORD_FORMS: tuple[Callable[[_Reader, int], _Atom | None], ...] = (
+    _x_prefix, _multiplier_word, _fraction_word, _one_period)
+# Tried in this order; the count comes last because a number that no unit claims is a count, or
+# a bare number that a range or a span will give a unit ("from 15 days to 4").
+_UNIT_FORMS: tuple[Callable[[_Reader, _Number], _Found], ...] = (
+    _percent, _multiplier, _ratio, _time, _money, _count)
 
 
 def _compound(r: _Reader, j: int) -> bool:
@@ -638,34 +771,6 @@ def _ratio_tail(r: _Reader, k: int) -> tuple[float, int] | None:
     if r.low(end) in TIME_UNITS or r.low(end) == "%":
         return None
     return value, end
-
-
-def _multiplier_word(r: _Reader, i: int) -> _Atom | None:
-    w = r.low(i)
-    base = None
-    for word, value in MULTIPLIER_WORDS.items():
-        if w == word or (word != "twice" and w in (word + "d", word + "s", word[:-1] + "ing")):
-            base = (word, value)
-            break
-    if base is None:
-        m = re.fullmatch(r"([a-z]+)fold", w)
-        if m and m.group(1) in SMALL and SMALL[m.group(1)] > 1:
-            return _Atom("multiplier", SMALL[m.group(1)], SMALL[m.group(1)], i, i + 1,
-                         unit="times", word=True, direction=_multiplier_direction(r, i + 1))
-        return None
-    word, value = base
-    nxt = r.low(i + 1)
-    if nxt == "-" and r.adjacent(i):
-        return None  # double-paid, triple-digit
-    if word == "twice":
-        # "twice as fast", "twice the volume"; not "paid twice", "twice a month".
-        if nxt not in ("as", "the", "what", "more", "that", "this", "your", "their", "its", "our",
-                       "faster", "quicker", "many", "much", "over"):
-            return None
-    elif w == word and nxt.isalpha() and nxt not in STOP:
-        return None  # "double payments", "triple check": an adjective
-    return _Atom("multiplier", value, value, i, i + 1, unit="times", word=True,
-                 direction=_multiplier_direction(r, i + 1))
 
 
 def _multiplier_direction(r: _Reader, j: int) -> Direction:
