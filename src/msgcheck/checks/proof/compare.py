@@ -30,9 +30,14 @@ REL_TOL = 0.03
 
 @dataclass(frozen=True, slots=True)
 class _Span:
+    """A value or range to compare, with its bound."""
+
     low: float
+    """Lower end, in canonical units."""
     high: float
+    """Upper end (`inf` for "over N")."""
     bound: Bound
+    """As `Figure.bound`."""
 
 
 def _tol(value: float, abs_tol: float | None) -> float:

@@ -130,16 +130,23 @@ def _is_measure_word(toks: Sequence[_Tok], k: int) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Tok:
+    """A token of a sentence: a number, a word or one punctuation mark."""
+
     text: str
+    """The token as written."""
     start: int
+    """Offset of its first character."""
     end: int
+    """Offset just past its last character."""
 
     @property
     def low(self) -> str:
+        """The token in lower case."""
         return self.text.lower()
 
     @property
     def is_number(self) -> bool:
+        """Whether it is written in digits."""
         return self.text[0].isdigit()
 
 
@@ -192,28 +199,46 @@ def _excluded_spans(text: str) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------- atoms
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Atom:
     """A number with whatever unit it carries, before ranges and spans are assembled."""
 
-    kind: str  # percent, multiplier, duration, count, money, ratio, bare, vague
+    kind: str
+    """percent, multiplier, duration, span, money, ratio, count, or bare (no unit yet)."""
     low: float
+    """Lower end of the value, in canonical units (as `Figure.low`)."""
     high: float
-    i: int  # first token
-    j: int  # one past last token
+    """Upper end of the value."""
+    i: int
+    """First token."""
+    j: int
+    """One past the last token."""
     unit: str = ""
+    """As `Figure.unit`."""
     bound: Bound = "exact"
+    """As `Figure.bound`."""
     direction: Direction | None = None
-    scale: float = 1.0  # k, M, million written after the digits: never a year or a label
-    word: bool = False  # written in words
-    remaining: bool = False  # "a tenth of the time"
-    frame: bool = False  # a time frame for another figure
+    """As `Figure.direction`."""
+    scale: float = 1.0
+    """k, M, million written after the digits: such a number is never a year or a label."""
+    word: bool = False
+    """Written in words."""
+    remaining: bool = False
+    """A share of what is left ("a tenth of the time"), stored as the cut it means."""
+    frame: bool = False
+    """A time frame for another figure ("in the first year"), not a figure itself."""
     before: tuple[float, float] | None = None
+    """For spans: the starting value."""
     base: str | None = None
+    """For spans: the kind of both ends."""
     noun: str = ""
+    """The word after a count ("1,400 customers"), which becomes its unit."""
     precision: float = 0.0
-    unit_days: float = 1.0  # the time unit written, so "down from 12" can borrow it
-    preposition: str = ""  # "in", "within", "over" before a duration: maybe a time frame
+    """As `Figure.precision`."""
+    unit_days: float = 1.0
+    """The time unit written, in days, so a bare number can borrow it ("down from 12")."""
+    preposition: str = ""
+    """The word before a duration ("in", "within", "over"): it may be a time frame."""
 
 
 def _parse_digits(tok: str) -> float | None:
@@ -688,8 +713,7 @@ def _time(r: _Reader, n: _Number) -> _Found:
     if hyphen and r.low(end) == "free" and r.low(end + 1) in CONTENT_NOUNS:
         return _Verdict.NOT_A_FIGURE
     atom = _duration(r, n.i, end, n.value * days, n.value * days, word=n.word)
-    atom.unit_days = days
-    return atom
+    return replace(atom, unit_days=days)
 
 
 def _money(r: _Reader, n: _Number) -> _Found:
@@ -705,9 +729,7 @@ def _money(r: _Reader, n: _Number) -> _Found:
         return None
     code, start = currency
     atom = _Atom("money", n.value, n.value, start, k, unit=code, scale=n.scale, word=n.word)
-    if r.low(k) == "+" and r.adjacent(k - 1):
-        atom.j, atom.high, atom.bound = k + 1, math.inf, "at_least"
-    return _qualified(r, atom)
+    return _qualified(r, _plus(r, atom))
 
 
 def _count(r: _Reader, n: _Number) -> _Found:
@@ -720,19 +742,22 @@ def _count(r: _Reader, n: _Number) -> _Found:
         return _Verdict.NOT_A_FIGURE  # a year
     if r.label_before(i):
         return _Verdict.NOT_A_FIGURE
-    atom = _Atom("bare", n.value, n.value, i, k, word=n.word, scale=n.scale)
-    if r.low(k) == "+" and r.adjacent(k - 1):
-        atom.j, atom.high, atom.bound = k + 1, math.inf, "at_least"
-        k += 1
-    noun = r.low(k)
+    atom = _plus(r, _Atom("bare", n.value, n.value, i, k, word=n.word, scale=n.scale))
+    noun = r.low(atom.j)
     if noun in INTERACTION_NOUNS or noun in CONTENT_COUNT_NOUNS:
         return _Verdict.NOT_A_FIGURE
     if "." in toks[i].text and not scaled and (not noun.isalpha() or noun in STOP):
         return _Verdict.NOT_A_FIGURE  # "3.8 or later", "on 3.8.": a version, not a count
-    if _compound(r, k):
+    if _compound(r, atom.j):
         return _Verdict.NOT_A_FIGURE  # 4-vet, 2-step: a compound adjective
-    atom.noun = noun if noun.isalpha() else ""
-    return _qualified(r, atom)
+    return _qualified(r, replace(atom, noun=noun if noun.isalpha() else ""))
+
+
+def _plus(r: _Reader, atom: _Atom) -> _Atom:
+    """'40+', '$1M+': at least the number."""
+    if r.low(atom.j) == "+" and r.adjacent(atom.j - 1):
+        return replace(atom, j=atom.j + 1, high=math.inf, bound="at_least")
+    return atom
 
 
 _WORD_FORMS: tuple[Callable[[_Reader, int], _Atom | None], ...] = (
@@ -789,15 +814,14 @@ def _qualified(r: _Reader, atom: _Atom) -> _Atom:
     bound, start = r.qualifier(atom.i)
     if bound == "exact" or atom.bound != "exact":
         return atom
-    atom.i = start
-    atom.bound = bound
+    low, high = atom.low, atom.high
     if bound == "at_least":
-        atom.high = math.inf
+        high = math.inf
     elif bound in ("at_most", "up_to"):
-        atom.low = 0.0
+        low = 0.0
     else:
-        atom.low, atom.high = atom.low * (1 - ABOUT), atom.high * (1 + ABOUT)
-    return atom
+        low, high = low * (1 - ABOUT), high * (1 + ABOUT)
+    return replace(atom, i=start, bound=bound, low=low, high=high)
 
 
 def _percent_like(r: _Reader, i: int, j: int, low: float, high: float, unit: str = "fraction",
@@ -808,14 +832,10 @@ def _percent_like(r: _Reader, i: int, j: int, low: float, high: float, unit: str
     k = j + (1 if r.low(j) == "of" else 0)
     if r.low(k) == "the" and r.low(k + 1) in ("time", "effort", "cost", "work", "hours") and \
             r.low(i - 1) == "in":
-        atom.remaining = True
-        atom.direction = "down"
-        atom.j = k + 2
-        atom.low, atom.high = 1 - high, 1 - low
-        return _qualified(r, atom)
+        return _qualified(r, replace(atom, remaining=True, direction="down", j=k + 2,
+                                     low=1 - high, high=1 - low))
     atom = _qualified(r, atom)
-    atom.direction = r.direction(atom.i, j)
-    return atom
+    return replace(atom, direction=r.direction(atom.i, j))
 
 
 def _duration(r: _Reader, i: int, j: int, low: float, high: float, word: bool = False) -> _Atom:
@@ -823,20 +843,20 @@ def _duration(r: _Reader, i: int, j: int, low: float, high: float, word: bool = 
     back = i - 1
     while back >= 0 and r.low(back) in ("the", "your", "its", "their", "our", "a", "an"):
         back -= 1
-    if r.low(back) in FRAME_WORDS:
-        atom.frame = True
+    frame = r.low(back) in FRAME_WORDS
     # "in 30 days", "within a single quarter", "over three years": the word that introduces it.
     lead = r.low(atom.i) if atom.i < i else r.low(back)
-    atom.preposition = lead if lead in FRAME_PREPOSITIONS else ""
+    direction: Direction | None = None
     for k in range(max(0, atom.i - 4), atom.i):
         if r.low(k) in ("save", "saves", "saved", "saving", "cut", "cuts", "shave", "shaved",
                         "reclaim", "reclaims", "took", "take", "takes", "trim", "trims"):
-            atom.direction = "down"
+            direction = "down"
     if r.low(atom.j) in ("out", "off") or r.low(atom.j) in ("less", "faster", "shorter", "sooner"):
-        atom.direction = "down"
+        direction = "down"
     if r.low(atom.j) in ("ago", "later", "earlier"):
-        atom.frame = True  # a point in time: "six months ago"
-    return atom
+        frame = True  # a point in time: "six months ago"
+    return replace(atom, frame=frame, direction=direction,
+                   preposition=lead if lead in FRAME_PREPOSITIONS else "")
 
 
 # ---------------------------------------------------------------- ranges and spans
@@ -930,7 +950,7 @@ def _merge(r: _Reader, a: _Atom, b: _Atom) -> _Atom | None:
             merged = replace(y, i=start, low=min(x.low, y.low), high=max(x.high, y.high),
                              precision=max(x.precision, y.precision))
             if merged.kind == "percent" and not merged.remaining:
-                merged.direction = r.direction(merged.i, merged.j)
+                merged = replace(merged, direction=r.direction(merged.i, merged.j))
             return merged
     # Spans written forwards: from 12 days to 4 days; from 1 in 5 invoices to 1 in 50.
     if from_before and "to" in gap and len(gap) <= 5 and gap[-1] in ("to", "just", "only",
@@ -994,8 +1014,8 @@ def extract(text: str) -> list[Figure]:
                 # Small numbers in words are narrative ("two former engineers", "six carrier
                 # portals"); a result says what it gains or saves ("two extra clerks").
                 continue
-            a.kind = "count"
-            a.unit = lemma(a.noun) if a.noun and a.noun not in STOP else ""
+            a = replace(a, kind="count",
+                        unit=lemma(a.noun) if a.noun and a.noun not in STOP else "")
         kept.append(a)
     spans = [(r.toks[a.i].start, r.toks[a.j - 1].end) for a in kept]
     figures = []
