@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from msgcheck.analysis import Analysis, by_document, lead_score
+from msgcheck.checks.base import judged
 from msgcheck.model import ClaimResult
 
 SHADOW_MIN_ASSETS = 2
@@ -41,14 +42,10 @@ def asset_group(kind: str, source: str) -> str:
     return "draft"
 
 
-def _judged(r: ClaimResult) -> bool:
-    return r.status != "not_a_claim" and r.claim.scope not in ("notes", "meta")
-
-
 def cross_asset(analysis: Analysis) -> dict[str, Any]:
     """Every cross-asset section, as plain data for `Report.extras`."""
     kinds = {d.source: d.kind for d in analysis.documents}
-    docs = {s: [r for r in rs if _judged(r)] for s, rs in by_document(analysis.results).items()}
+    docs = {s: [r for r in rs if judged(r)] for s, rs in by_document(analysis.results).items()}
     for source in kinds:
         docs.setdefault(source, [])
     pillars = [{"id": p.id, "name": p.name} for p in analysis.platform.pillars]
@@ -221,7 +218,7 @@ def cluster(vectors: np.ndarray, threshold: float) -> np.ndarray:
 def shadow_messages(analysis: Analysis) -> list[dict[str, Any]]:
     """Off-platform claims (not neutral) that recur in at least two assets, clustered."""
     rows = [i for i, r in enumerate(analysis.results)
-            if r.status == "off_platform" and r.style != "neutral" and _judged(r)]
+            if r.status == "off_platform" and r.style != "neutral" and judged(r)]
     if len(rows) < 2:
         return []
     vectors = analysis.vectors[rows]

@@ -15,15 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from msgcheck.checks.base import Check, CheckOptions, Example, make_finding
+from msgcheck.checks.base import JUDGED_SCOPES, Check, CheckOptions, Example, make_finding
 from msgcheck.model import Finding, Severity
 
 if TYPE_CHECKING:
     from msgcheck.analysis import Analysis
-
-# Speaker notes are instructions to the presenter, and meta tags are not read by buyers as claims.
-JUDGED_SCOPES = {"title", "heading", "body", "bullet", "table", "quote", "button", "link"}
-
 
 def off_platform(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     """Claims whose best pillar score is in the off-platform band."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
-from msgcheck.model import Finding, Location, Severity
+from msgcheck.model import ClaimResult, Finding, Location, Scope, Severity
 
 if TYPE_CHECKING:
     from msgcheck.analysis import Analysis
@@ -32,6 +32,12 @@ class CheckOptions:
 
 
 CheckFn = Callable[["Analysis", CheckOptions], Iterator[Finding]]
+
+ALL_SCOPES: frozenset[str] = frozenset(get_args(Scope))
+"""Every scope a block can have."""
+# Speaker notes are instructions to the presenter, and meta tags are not read by buyers as claims.
+JUDGED_SCOPES: frozenset[str] = ALL_SCOPES - {"notes", "meta"}
+"""The scopes whose claims are judged, unless a check says otherwise."""
 
 UNREADABLE = "io.unreadable"
 """The id of the finding for an input that could not be read (emitted by the pipeline)."""
@@ -70,6 +76,19 @@ def make_finding(check: Check, options: CheckOptions, message: str, location: Lo
     severity = options.severity.get(check.id, check.severity)
     return Finding(check=check.id, severity=severity, message=message, location=location,
                    **kwargs)  # type: ignore[arg-type]
+
+
+def judged(result: ClaimResult, scopes: frozenset[str] = JUDGED_SCOPES) -> bool:
+    """Whether a result is a claim (not a fragment such as a label) in one of `scopes`."""
+    return result.status != "not_a_claim" and result.claim.scope in scopes
+
+
+def at_offset(location: Location, offset: int) -> Location:
+    """The place `offset` characters into the claim at `location`, where columns are known."""
+    if location.column is None:
+        return location
+    return Location(location.source, location.line, location.column + offset, location.slide,
+                    location.element)
 
 
 def enabled(check_id: str, options: CheckOptions) -> bool:

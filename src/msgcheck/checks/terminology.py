@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from msgcheck.checks.base import Check, CheckOptions, Example, make_finding
-from msgcheck.model import Finding, Location, Severity
+from msgcheck.checks.base import Check, CheckOptions, Example, at_offset, make_finding
+from msgcheck.model import Finding, Severity
 
 if TYPE_CHECKING:
     from msgcheck.analysis import Analysis
@@ -29,13 +29,6 @@ def term_pattern(term: str, ignore_case: bool) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){escaped}(?![\w-])", re.IGNORECASE if ignore_case else 0)
 
 
-def _at(location: Location, offset: int) -> Location:
-    if location.column is None:
-        return location
-    return Location(location.source, location.line, location.column + offset, location.slide,
-                    location.element)
-
-
 def avoid(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     """Avoided terms."""
     for r in analysis.results:
@@ -44,7 +37,7 @@ def avoid(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
                 reason = f": {term.reason}" if term.reason else ""
                 yield make_finding(
                     AVOID, options, f"avoid '{m.group(0)}'{reason}",
-                    _at(r.claim.location, m.start()),
+                    at_offset(r.claim.location, m.start()),
                     claim=r.claim.text, evidence={"term": term.term},
                     suggestion=term.use_instead,
                 )
@@ -59,7 +52,7 @@ def product_name(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]
                     yield make_finding(
                         PRODUCT_NAME, options,
                         f"'{m.group(0)}' is not the product name; write '{product.name}'",
-                        _at(r.claim.location, m.start()),
+                        at_offset(r.claim.location, m.start()),
                         claim=r.claim.text, evidence={"variant": variant},
                         suggestion=product.name,
                     )
@@ -76,7 +69,7 @@ def competitor(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
                 yield make_finding(
                     COMPETITOR, options,
                     f"mentions competitor '{found}'; compare on the buyer's outcome, not by name",
-                    _at(r.claim.location, m.start()),
+                    at_offset(r.claim.location, m.start()),
                     claim=r.claim.text, evidence={"competitor": name},
                 )
 

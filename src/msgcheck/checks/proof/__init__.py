@@ -33,7 +33,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from msgcheck.checks.base import Check, CheckOptions, Example, make_finding
+from msgcheck.checks.base import (
+    JUDGED_SCOPES,
+    Check,
+    CheckOptions,
+    Example,
+    at_offset,
+    judged,
+    make_finding,
+)
 from msgcheck.checks.proof.compare import (
     compatible,
     measure_overlap,
@@ -41,14 +49,12 @@ from msgcheck.checks.proof.compare import (
     shared_words,
 )
 from msgcheck.checks.proof.reader import Figure, content_lemmas, extract
-from msgcheck.model import ClaimResult, Finding, Location, Severity
+from msgcheck.model import ClaimResult, Finding, Severity
 
 if TYPE_CHECKING:
     from msgcheck.analysis import Analysis
     from msgcheck.platform import PlatformText
 
-# Speaker notes are instructions to the presenter, and meta tags are not read as claims.
-JUDGED_SCOPES = {"title", "heading", "body", "bullet", "table", "quote", "button", "link"}
 # Share of an approved figure's measure (by weight) that a claim must repeat to count as the
 # same measure on the word side; one shared generic word ("invoice") stays below it. With most
 # of the measure repeated, a similarity above the off-platform band is enough.
@@ -182,19 +188,12 @@ def _judgements(analysis: Analysis) -> list[tuple[ClaimResult, list[Judgement]]]
     brands = _brand_lemmas(analysis)
     out = []
     for i, r in enumerate(analysis.results):
-        if r.status == "not_a_claim" or r.claim.scope not in JUDGED_SCOPES:
+        if not judged(r, JUDGED_SCOPES):
             continue
         found = judge_claim(analysis, i, approved, weights, brands)
         if found:
             out.append((r, found))
     return out
-
-
-def _at(location: Location, offset: int) -> Location:
-    if location.column is None:
-        return location
-    return Location(location.source, location.line, location.column + offset, location.slide,
-                    location.element)
 
 
 def figure_mismatch(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
@@ -212,7 +211,7 @@ def figure_mismatch(analysis: Analysis, options: CheckOptions) -> Iterator[Findi
             f"'{first.figure.text}' does not match the approved figure "
             f"'{first.approved.figure.text}' of the proof point "
             f"\"{first.approved.proof_point.text}\"{others}",
-            _at(r.claim.location, first.figure.start),
+            at_offset(r.claim.location, first.figure.start),
             claim=r.claim.text,
             evidence={
                 "figure": first.figure.text,
@@ -242,7 +241,7 @@ def unsupported(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
         yield make_finding(
             UNSUPPORTED, options,
             f"figure{plural} {names}: {why} or add one to the platform",
-            _at(r.claim.location, bad[0].figure.start),
+            at_offset(r.claim.location, bad[0].figure.start),
             claim=r.claim.text,
             evidence={"figures": [j.figure.text for j in bad],
                       "kinds": [j.figure.kind for j in bad],
