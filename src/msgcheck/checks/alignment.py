@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from msgcheck.checks.base import JUDGED_SCOPES, Check, CheckOptions, Example, make_finding
+from msgcheck.checks.base import Check, CheckOptions, Example, make_finding
 from msgcheck.model import Finding, Severity
 
 if TYPE_CHECKING:
@@ -25,7 +25,8 @@ def off_platform(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]
     """Claims whose best pillar score is in the off-platform band."""
     cal = analysis.index.calibration
     for r in analysis.results:
-        if r.status != "off_platform" or r.style == "neutral" or r.claim.scope not in JUDGED_SCOPES:
+        if r.status != "off_platform" or r.style == "neutral" or \
+                r.claim.scope not in OFF_PLATFORM.scopes:
             continue
         yield make_finding(
             OFF_PLATFORM, options,
@@ -44,7 +45,7 @@ def drift(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     cal = analysis.index.calibration
     names = {p.id: p.name for p in analysis.platform.pillars}
     for r in analysis.results:
-        if r.status != "drift" or r.style == "neutral" or r.claim.scope not in JUDGED_SCOPES:
+        if r.status != "drift" or r.style == "neutral" or r.claim.scope not in DRIFT.scopes:
             continue
         yield make_finding(
             DRIFT, options,
@@ -109,6 +110,7 @@ VALUE_PROP = Check(
         Example("# Accounts payable that runs itself\n\nEvery invoice captured, checked and "
                 "paid on time, so the books close in days.\n\n- Stop paying twice\n", False),
     ),
+    judges="asset",
 )
 
 CHECKS: tuple[Check, ...] = (VALUE_PROP, OFF_PLATFORM, DRIFT)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from msgcheck.model import ClaimResult, Finding, Location, Scope, Severity
 
@@ -33,8 +33,10 @@ class CheckOptions:
 
 CheckFn = Callable[["Analysis", CheckOptions], Iterator[Finding]]
 
-ALL_SCOPES: frozenset[str] = frozenset(get_args(Scope))
-"""Every scope a block can have."""
+SCOPES: tuple[str, ...] = get_args(Scope)
+"""Every scope a block can have, in the order the reference page lists them."""
+ALL_SCOPES: frozenset[str] = frozenset(SCOPES)
+"""Every scope, as a set."""
 # Speaker notes are instructions to the presenter, and meta tags are not read by buyers as claims.
 JUDGED_SCOPES: frozenset[str] = ALL_SCOPES - {"notes", "meta"}
 """The scopes whose claims are judged, unless a check says otherwise."""
@@ -56,7 +58,7 @@ class Example:
 
 @dataclass(frozen=True)
 class Check:
-    """A check's id, function, default severity, one-line summary and examples."""
+    """A check's id, function, default severity, one-line summary, examples, and what it reads."""
 
     id: str
     """Dotted id, `area.kebab-name`."""
@@ -68,6 +70,17 @@ class Check:
     """What it catches, in one line."""
     examples: tuple[Example, ...] = ()
     """Must-flag and must-pass examples, judged against the bundled example platform."""
+    scopes: frozenset[str] = JUDGED_SCOPES
+    """The scopes of the claims it reads."""
+    judges: Literal["claim", "asset"] = "claim"
+    """claim: each claim on its own; asset: each asset (a deck, a page, a draft) as a whole."""
+    options: tuple[str, ...] = ()
+    """The `CheckOptions` thresholds it reads, by field name."""
+
+
+def threshold_key(option: str) -> str:
+    """The config key of a `CheckOptions` threshold: its field name with hyphens."""
+    return option.replace("_", "-")
 
 
 def make_finding(check: Check, options: CheckOptions, message: str, location: Location,

@@ -17,8 +17,8 @@ from msgcheck.model import ClaimResult, Finding, Location, Severity
 if TYPE_CHECKING:
     from msgcheck.analysis import Analysis
 
-LEAD_SCOPES = {"title", "heading"}
-LIST_SCOPES = {"bullet", "body", "table"}
+LEAD_SCOPES = frozenset({"title", "heading"})
+LIST_SCOPES = frozenset({"bullet", "body", "table"})
 
 
 def feature_heavy(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
@@ -79,7 +79,7 @@ def asset_ratio(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     """Assets where the share of feature claims exceeds the limit."""
     by_doc: dict[str, list[ClaimResult]] = {}
     for r in analysis.results:
-        if judged(r):
+        if judged(r, ASSET_RATIO.scopes):
             by_doc.setdefault(r.claim.document, []).append(r)
     for source, results in sorted(by_doc.items()):
         if len(results) < options.asset_ratio_min_claims:
@@ -111,6 +111,8 @@ FEATURE_HEAVY = Check(
                 "- Automated three-way matching\n"
                 "- Your team closes the books in three days instead of two weeks\n", False),
     ),
+    scopes=LEAD_SCOPES | LIST_SCOPES,
+    options=("feature_run",),
 )
 ASSET_RATIO = Check(
     "framing.asset-ratio", asset_ratio, Severity.WARNING,
@@ -126,6 +128,8 @@ ASSET_RATIO = Check(
                 "- Audit prep takes hours instead of weeks\n- Automated three-way matching\n",
                 False),
     ),
+    judges="asset",
+    options=("asset_ratio_max", "asset_ratio_min_claims"),
 )
 
 CHECKS: tuple[Check, ...] = (FEATURE_HEAVY, ASSET_RATIO)

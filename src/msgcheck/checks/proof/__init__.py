@@ -169,26 +169,28 @@ def judge_claim(analysis: Analysis, i: int, approved: list[ApprovedFigure],
 _LAST: list[Any] = []
 
 
-def judgements(analysis: Analysis) -> list[tuple[ClaimResult, list[Judgement]]]:
-    """Each judged claim that carries figures, with the judgements of its figures.
+def judgements(analysis: Analysis, scopes: frozenset[str] = JUDGED_SCOPES,
+               ) -> list[tuple[ClaimResult, list[Judgement]]]:
+    """Each claim in `scopes` that carries figures, with the judgements of its figures.
 
     Both checks call this on the same analysis, one after the other, so the last result is
-    kept (keyed by the analysis object itself, held weakly).
+    kept (keyed by the analysis object itself, held weakly, and the scopes).
     """
-    if _LAST and _LAST[0]() is analysis:
-        return list(_LAST[1])
-    out = _judgements(analysis)
-    _LAST[:] = [weakref.ref(analysis), out]
+    if _LAST and _LAST[0]() is analysis and _LAST[1] == scopes:
+        return list(_LAST[2])
+    out = _judgements(analysis, scopes)
+    _LAST[:] = [weakref.ref(analysis), scopes, out]
     return list(out)
 
 
-def _judgements(analysis: Analysis) -> list[tuple[ClaimResult, list[Judgement]]]:
+def _judgements(analysis: Analysis, scopes: frozenset[str],
+                ) -> list[tuple[ClaimResult, list[Judgement]]]:
     approved = approved_figures(analysis)
     weights = measure_weights(t.text for t in analysis.index.texts)
     brands = _brand_lemmas(analysis)
     out = []
     for i, r in enumerate(analysis.results):
-        if not judged(r, JUDGED_SCOPES):
+        if not judged(r, scopes):
             continue
         found = judge_claim(analysis, i, approved, weights, brands)
         if found:
@@ -198,7 +200,7 @@ def _judgements(analysis: Analysis) -> list[tuple[ClaimResult, list[Judgement]]]
 
 def figure_mismatch(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     """Figures that measure what a proof point measures but do not agree with its figure."""
-    for r, found in judgements(analysis):
+    for r, found in judgements(analysis, FIGURE_MISMATCH.scopes):
         bad = [j for j in found if j.verdict == "mismatch" and j.approved is not None]
         if not bad:
             continue
@@ -228,7 +230,7 @@ def figure_mismatch(analysis: Analysis, options: CheckOptions) -> Iterator[Findi
 
 def unsupported(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     """Result figures that no approved proof point measures."""
-    for r, found in judgements(analysis):
+    for r, found in judgements(analysis, UNSUPPORTED.scopes):
         bad = [j for j in found if j.verdict == "unsupported"]
         if not bad:
             continue
