@@ -14,7 +14,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class CheckOptions:
-    """Settings every check may read (from flags and config)."""
+    """Settings every check may read (from flags and config).
+
+    Every field after `severity` is a threshold: a check names the ones it reads in
+    `Check.options`, and config accepts exactly those, with hyphens (`feature-run`), in the
+    range that the field's metadata gives ("min", "max").
+    """
 
     select: tuple[str, ...] = ()
     """Run only checks whose id starts with one of these (empty: all)."""
@@ -22,11 +27,11 @@ class CheckOptions:
     """Skip checks whose id starts with one of these."""
     severity: dict[str, Severity] = field(default_factory=dict)
     """Per-check severity overrides, by id."""
-    asset_ratio_max: float = 0.5
+    asset_ratio_max: float = field(default=0.5, metadata={"min": 0, "max": 1})
     """framing.asset-ratio: largest acceptable share of feature claims in one asset."""
-    asset_ratio_min_claims: int = 6
+    asset_ratio_min_claims: int = field(default=6, metadata={"min": 1})
     """framing.asset-ratio: assets with fewer claims are not judged."""
-    feature_run: int = 3
+    feature_run: int = field(default=3, metadata={"min": 1})
     """framing.feature-heavy: this many feature claims in a slide or section, and no pain, is a
     feature list."""
 
