@@ -105,6 +105,7 @@ def approved_figures(analysis: Analysis) -> list[ApprovedFigure]:
 
 
 def _brand_lemmas(analysis: Analysis) -> set[str]:
+    """The lemmas of the company's and products' names, which say nothing of a measure."""
     platform = analysis.platform
     names = [platform.company, *(p.name for p in platform.products),
              *(v for p in platform.products for v in p.variants)]
@@ -185,6 +186,7 @@ def judgements(analysis: Analysis, scopes: frozenset[str] = JUDGED_SCOPES,
 
 def _judgements(analysis: Analysis, scopes: frozenset[str],
                 ) -> list[tuple[ClaimResult, list[Judgement]]]:
+    """Judge every claim in `scopes` (see `judgements`)."""
     approved = approved_figures(analysis)
     weights = measure_weights(t.text for t in analysis.index.texts)
     brands = _brand_lemmas(analysis)

@@ -41,6 +41,7 @@ class _Span:
 
 
 def _tol(value: float, abs_tol: float | None) -> float:
+    """The rounding tolerance around a value: the absolute one for shares, else relative."""
     return abs_tol if abs_tol is not None else abs(value) * REL_TOL
 
 
@@ -81,10 +82,12 @@ def _fits(claim: _Span, approved: _Span, abs_tol: float | None = None) -> bool:
 
 
 def _value(f: Figure) -> _Span:
+    """A figure's value, as a span to compare."""
     return _Span(f.low, f.high, f.bound)
 
 
 def _before(f: Figure) -> _Span | None:
+    """A span figure's starting value, as a span to compare."""
     if f.before is None:
         return None
     low, high = f.before
@@ -92,6 +95,7 @@ def _before(f: Figure) -> _Span | None:
 
 
 def _dimension(f: Figure) -> str:
+    """What a figure's value is in: fraction, point, duration, money, count, multiplier."""
     kind = f.base if f.kind == "span" and f.base else f.kind
     if kind in ("percent", "ratio"):
         return "point" if f.unit == "point" else "fraction"
@@ -99,6 +103,7 @@ def _dimension(f: Figure) -> str:
 
 
 def _flip(bound: Bound) -> Bound:
+    """The bound of the complement or inverse ('at least' becomes 'at most')."""
     flipped: dict[str, Bound] = {"at_least": "at_most", "at_most": "at_least"}
     return flipped.get(bound, bound)
 
@@ -114,6 +119,7 @@ def factor(f: Figure) -> tuple[float, float, Bound] | None:
 
 
 def _factor(f: Figure) -> _Span | None:
+    """new / old for a change, as a span; None for a level."""
     bound = f.bound
     if f.kind == "percent" and f.unit == "fraction" and f.direction is not None:
         if bound == "up_to":
@@ -218,9 +224,11 @@ def _other_currency(claim: Figure, approved: Figure) -> bool | None:
 
 
 def _span_fits(claim: Figure, approved: Figure, tol: float | None) -> bool:
+    """Whether both ends of a span agree with an approved span (or with its complement)."""
     vague = claim.bound == "vague" or approved.bound == "vague"
 
     def soft(span: _Span | None) -> _Span | None:
+        """The span made vague when either figure is vague."""
         return _Span(span.low, span.high, "vague") if span is not None and vague else span
 
     after_c, after_a = soft(_value(claim)), soft(_value(approved))
@@ -228,6 +236,7 @@ def _span_fits(claim: Figure, approved: Figure, tol: float | None) -> bool:
     assert after_c is not None and after_a is not None
 
     def ok(ac: _Span, bc: _Span | None) -> bool:
+        """Whether an end value and a start value fit the approved span's ends."""
         if not _fits(ac, after_a, tol):  # type: ignore[arg-type]
             return False
         return bc is None or before_a is None or _fits(bc, before_a, tol)
@@ -279,10 +288,12 @@ def measure_weights(texts: Iterable[str], *also_common: Iterable[str]) -> dict[s
 
 
 def _default_weight(weights: dict[str, float]) -> float:
+    """The weight of a word the platform never uses: as much as its rarest."""
     return max(weights.values(), default=1.0)
 
 
 def _match(a: str, b: str) -> bool:
+    """Whether two lemmas are the same word, allowing a shared stem of four letters or more."""
     if a == b:
         return True
     short, long_ = sorted((a, b), key=len)

@@ -116,6 +116,7 @@ def content_lemmas(text: str) -> list[str]:
 
 
 def _is_measure_word(toks: Sequence[_Tok], k: int) -> bool:
+    """Whether token k says what a figure measures (a content word, not a unit or a stop word)."""
     lower = toks[k].low
     if len(lower) < 3 or not lower.isalpha() or lower in DENOMINATORS:
         return False
@@ -158,10 +159,12 @@ _SAME_LENGTH = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u20
 
 
 def _normalise(text: str) -> str:
+    """The text with look-alike characters (dashes, curly quotes, odd spaces) made plain."""
     return text.translate(_SAME_LENGTH)
 
 
 def _tokens(text: str) -> list[_Tok]:
+    """Numbers, words and punctuation marks, with their offsets."""
     return [_Tok(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
@@ -186,6 +189,7 @@ _NON_FIGURES = [
 
 
 def _excluded_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of numbers that are never claim figures (dates, phones, versions)."""
     spans = []
     for pattern in _NON_FIGURES:
         for m in pattern.finditer(text):
@@ -242,6 +246,7 @@ class _Atom:
 
 
 def _parse_digits(tok: str) -> float | None:
+    """The value of digits as written ('1,400', '2.5'), or None for malformed groups."""
     if "," in tok:
         head, *groups = tok.split(",")
         tail = groups[-1]
@@ -272,6 +277,7 @@ WORD_PRECISION = 0.005
 
 
 def _adjacent(a: _Tok, b: _Tok) -> bool:
+    """Whether two tokens touch, with no space between them."""
     return a.end == b.start
 
 
@@ -279,11 +285,13 @@ class _Reader:
     """Reads atoms from the tokens of one sentence."""
 
     def __init__(self, text: str) -> None:
+        """Tokenise a sentence and mark the tokens inside spans that are never figures."""
         self.toks = _tokens(text)
         excluded = _excluded_spans(text)
         self.blocked = [any(s <= t.start < e for s, e in excluded) for t in self.toks]
 
     def low(self, i: int) -> str:
+        """Token i in lower case, or '' outside the sentence."""
         return self.toks[i].low if 0 <= i < len(self.toks) else ""
 
     def adjacent(self, i: int) -> bool:
@@ -407,6 +415,7 @@ class _Reader:
         return "exact", i
 
     def currency_before(self, i: int) -> tuple[str, int] | None:
+        """The currency written just before token i ('$', 'US$', 'EUR') and its start."""
         if i > 0 and self.toks[i - 1].text in CURRENCY_SYMBOLS and self.adjacent(i - 1):
             code = CURRENCY_SYMBOLS[self.toks[i - 1].text]
             if i > 1 and self.low(i - 2) == "us" and self.adjacent(i - 2):
@@ -487,6 +496,7 @@ def _unit_after(r: _Reader, j: int) -> tuple[str, float, int, bool] | None:
 
 
 def _atoms(r: _Reader) -> list[_Atom]:
+    """Every atom of the sentence, left to right, none overlapping."""
     toks = r.toks
     atoms: list[_Atom] = []
     i = 0
@@ -781,6 +791,7 @@ def _compound(r: _Reader, j: int) -> bool:
 
 
 def _ratio_tail(r: _Reader, k: int) -> tuple[float, int] | None:
+    """The denominator and end of ' in 20', ' out of 5', ' of every 5' at token k."""
     if r.low(k) == "in":
         rest = k + 1
     elif r.low(k) == "out" and r.low(k + 1) == "of":
@@ -799,6 +810,7 @@ def _ratio_tail(r: _Reader, k: int) -> tuple[float, int] | None:
 
 
 def _multiplier_direction(r: _Reader, j: int) -> Direction:
+    """Which way a multiplier moves: down for '3x faster', up for '3x more'."""
     for k in range(j, min(len(r.toks), j + 3)):
         w = r.low(k)
         if w in MULTIPLIER_DOWN:
@@ -811,6 +823,7 @@ def _multiplier_direction(r: _Reader, j: int) -> Direction:
 
 
 def _qualified(r: _Reader, atom: _Atom) -> _Atom:
+    """The atom widened by the qualifier before it ('over', 'nearly', 'up to')."""
     bound, start = r.qualifier(atom.i)
     if bound == "exact" or atom.bound != "exact":
         return atom
@@ -826,6 +839,7 @@ def _qualified(r: _Reader, atom: _Atom) -> _Atom:
 
 def _percent_like(r: _Reader, i: int, j: int, low: float, high: float, unit: str = "fraction",
                   word: bool = False, precision: float = 0.0) -> _Atom:
+    """A share at tokens i..j, with its qualifier and the direction it moves."""
     atom = _Atom("percent", low, high, i, j, unit=unit, word=word,
                  precision=WORD_PRECISION if word else precision)
     # "in a tenth of the time", "in half the time": what is left, i.e. a cut of 1 - x.
@@ -839,6 +853,7 @@ def _percent_like(r: _Reader, i: int, j: int, low: float, high: float, unit: str
 
 
 def _duration(r: _Reader, i: int, j: int, low: float, high: float, word: bool = False) -> _Atom:
+    """A duration at tokens i..j: its qualifier, whether it is a time frame, its direction."""
     atom = _qualified(r, _Atom("duration", low, high, i, j, unit="day", word=word))
     back = i - 1
     while back >= 0 and r.low(back) in ("the", "your", "its", "their", "our", "a", "an"):
@@ -895,6 +910,7 @@ def _convert_bare(bare: _Atom, like: _Atom) -> _Atom | None:
 
 
 def _same_kind(a: _Atom, b: _Atom) -> tuple[_Atom, _Atom] | None:
+    """The two atoms in one kind, a bare number taking its partner's unit; None if unlike."""
     if a.kind == "bare" and b.kind != "bare":
         conv = _convert_bare(a, b)
         return (conv, b) if conv else None
@@ -909,6 +925,7 @@ def _same_kind(a: _Atom, b: _Atom) -> tuple[_Atom, _Atom] | None:
 
 
 def _between(r: _Reader, a: _Atom, b: _Atom) -> list[str]:
+    """The words between two atoms."""
     return [r.low(k) for k in range(a.j, b.i)]
 
 
@@ -932,6 +949,7 @@ def _assemble(r: _Reader, atoms: list[_Atom]) -> list[_Atom]:
 
 
 def _merge(r: _Reader, a: _Atom, b: _Atom) -> _Atom | None:
+    """Two neighbouring atoms as one range or span, or None when they stand apart."""
     gap = _between(r, a, b)
     joined = " ".join(gap)
     from_before = r.low(a.i - 1) == "from" or (r.low(a.i - 2) == "from" and r.low(a.i - 1) in (
@@ -976,6 +994,7 @@ def _merge(r: _Reader, a: _Atom, b: _Atom) -> _Atom | None:
 
 
 def _span(r: _Reader, before: _Atom, after: _Atom, start: int, end: int) -> _Atom | None:
+    """A change from one value to another, or None for kinds that do not make a span."""
     if before.kind == "bare" and after.kind == "bare":
         base = "count"
     else:
