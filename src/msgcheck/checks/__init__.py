@@ -3,7 +3,10 @@
 A new check is a function `(analysis, options) -> Iterator[Finding]` in a module with a docstring
 saying what it catches and why, listed in that module's `CHECKS` tuple with its id, default
 severity, summary, and examples that must flag and must pass (a test fails for a check without
-both). `ALL` below is the one explicit list; there is no registration by decorator.
+both). Its `Check` also says what it reads: the claim `scopes` (judged scopes by default),
+whether it `judges` each claim or each asset, and the `options` (CheckOptions thresholds) it
+uses; a new threshold is a CheckOptions field with its range, and config accepts it from there.
+`ALL` below is the one explicit list; there is no registration by decorator.
 """
 
 from __future__ import annotations
