@@ -117,3 +117,30 @@ thresholds = { feature-run = 5 }
     assert legal.ignore == ("alignment.drift", "framing") and legal.feature_run == 5
     assert legal.severity["alignment.off-platform"] is Severity.SUGGESTION
     assert resolver(str(tmp_path / "legal" / "other.md")) is legal
+
+
+def test_threshold_keys_are_the_options_the_checks_declare():
+    from msgcheck.checks import ALL
+    from msgcheck.config import THRESHOLD_FIELDS
+
+    declared = {o for check in ALL for o in check.options}
+    assert THRESHOLD_FIELDS == {o.replace("_", "-"): o for o in declared}
+    assert list(THRESHOLD_FIELDS) == ["asset-ratio-max", "asset-ratio-min-claims", "feature-run"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("asset-ratio-max = 2",
+         "thresholds.asset-ratio-max: Input should be less than or equal to 1"),
+        ("asset-ratio-min-claims = 0",
+         "thresholds.asset-ratio-min-claims: Input should be greater than or equal to 1"),
+        ('feature-run = "three"', "thresholds.feature-run: Input should be a valid integer"),
+    ],
+)
+def test_a_threshold_out_of_its_range_is_an_error_naming_the_key(tmp_path, text, message):
+    cfg = _write(tmp_path / "msgcheck.toml", f"[thresholds]\n{text}\n")
+    with pytest.raises(ConfigError) as info:
+        resolve(flags={}, config_path=str(cfg), first_input=None, env={})
+    assert info.value.message.startswith(message)
+    assert info.value.code == "E303"

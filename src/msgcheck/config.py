@@ -31,17 +31,21 @@ severity = { "alignment.off-platform" = "suggestion" }
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Any, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
+from msgcheck.checks import ALL
+from msgcheck.checks.base import CheckOptions, threshold_key
 from msgcheck.errors import ConfigError
+from msgcheck.model import Severity
 
 FailOn = Literal["error", "warning", "suggestion", "never"]
 SeverityName = Literal["error", "warning", "suggestion"]
@@ -52,10 +56,31 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class _Thresholds(_Strict):
-    asset_ratio_max: float | None = Field(default=None, alias="asset-ratio-max", ge=0, le=1)
-    asset_ratio_min_claims: int | None = Field(default=None, alias="asset-ratio-min-claims", ge=1)
-    feature_run: int | None = Field(default=None, alias="feature-run", ge=1)
+def _threshold_fields() -> dict[str, str]:
+    """Config key -> `CheckOptions` field, for every threshold a check reads, in field order."""
+    declared = {name for check in ALL for name in check.options}
+    return {threshold_key(f.name): f.name for f in dataclasses.fields(CheckOptions)
+            if f.name in declared}
+
+
+THRESHOLD_FIELDS = _threshold_fields()
+"""The `thresholds` keys config accepts, from the checks' declared options."""
+
+
+def _threshold_model() -> type[BaseModel]:
+    """The strict model of the `thresholds` table: each key typed and bounded as its field."""
+    types = get_type_hints(CheckOptions)
+    bounds = {f.name: f.metadata for f in dataclasses.fields(CheckOptions)}
+    fields: dict[str, Any] = {
+        name: (types[name] | None, Field(default=None, alias=key, ge=bounds[name].get("min"),
+                                         le=bounds[name].get("max")))
+        for key, name in THRESHOLD_FIELDS.items()}
+    return create_model("_Thresholds", __base__=_Strict, **fields)
+
+
+# Built from the checks, so a check's new threshold needs no edit here; mypy cannot see a model
+# made at run time as a type, hence the ignores where it is used.
+_Thresholds = _threshold_model()
 
 
 class _Override(_Strict):
@@ -63,7 +88,7 @@ class _Override(_Strict):
     select: list[str] | None = None
     ignore: list[str] | None = None
     severity: dict[str, SeverityName] = {}
-    thresholds: _Thresholds = _Thresholds()
+    thresholds: _Thresholds = _Thresholds()  # type: ignore[valid-type]
 
     @field_validator("paths")
     @classmethod
@@ -80,7 +105,7 @@ class _File(_Strict):
     ignore: list[str] | None = None
     style_model: str | None = Field(default=None, alias="style-model")
     severity: dict[str, SeverityName] = {}
-    thresholds: _Thresholds = _Thresholds()
+    thresholds: _Thresholds = _Thresholds()  # type: ignore[valid-type]
     overrides: list[_Override] = []
 
 
@@ -301,34 +326,26 @@ def validate_check_ids(config: Config, known: list[str]) -> None:
                 hint=f"did you mean {close[0]!r}?" if close else "run `msgcheck checks` for ids")
 
 
-_THRESHOLD_FIELDS = {"asset-ratio-max": "asset_ratio_max",
-                     "asset-ratio-min-claims": "asset_ratio_min_claims",
-                     "feature-run": "feature_run"}
-
-
 class OptionsResolver:
     """CheckOptions per input path: the base settings plus every override whose globs match."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self._cache: dict[tuple[int, ...], Any] = {}
+        self._cache: dict[tuple[int, ...], CheckOptions] = {}
 
-    def base(self) -> Any:
+    def base(self) -> CheckOptions:
         """Options without any override."""
         return self._build(())
 
-    def __call__(self, path: str) -> Any:
+    def __call__(self, path: str) -> CheckOptions:
         """Options for one input path (the same object for the same set of overrides)."""
         matched = tuple(i for i, o in enumerate(self.config.overrides)
                         if o.matches(path, self.config.root))
         return self._build(matched)
 
-    def _build(self, matched: tuple[int, ...]) -> Any:
+    def _build(self, matched: tuple[int, ...]) -> CheckOptions:
         if matched in self._cache:
             return self._cache[matched]
-        from msgcheck.checks.base import CheckOptions
-        from msgcheck.model import Severity
-
         v = self.config.values
         select, ignore = list(v["select"]), list(v["ignore"])
         severity = dict(v["severity"])
@@ -344,7 +361,7 @@ class OptionsResolver:
         options = CheckOptions(
             select=tuple(select), ignore=tuple(ignore),
             severity={k: Severity(s) for k, s in severity.items()},
-            **{_THRESHOLD_FIELDS[k]: val for k, val in thresholds.items()},
+            **{THRESHOLD_FIELDS[k]: val for k, val in thresholds.items()},
         )
         self._cache[matched] = options
         return options

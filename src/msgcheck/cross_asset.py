@@ -29,6 +29,7 @@ from msgcheck.analysis import (
     lead_score,
     supports_pillar,
 )
+from msgcheck.checks.base import judged
 from msgcheck.model import ClaimResult
 
 SHADOW_MIN_ASSETS = 2
@@ -47,15 +48,11 @@ def asset_group(kind: str, source: str) -> str:
     return "draft"
 
 
-def _judged(r: ClaimResult) -> bool:
-    return r.status != "not_a_claim" and r.claim.scope not in ("notes", "meta")
-
-
 def cross_asset(analysis: Analysis) -> dict[str, Any]:
     """Every cross-asset section, as plain data for `Report.extras`."""
     kinds = {d.source: d.kind for d in analysis.documents}
     cal = analysis.index.calibration
-    docs = {s: [r for r in rs if _judged(r)] for s, rs in by_document(analysis.results).items()}
+    docs = {s: [r for r in rs if judged(r)] for s, rs in by_document(analysis.results).items()}
     for source in kinds:
         docs.setdefault(source, [])
     pillars = [{"id": p.id, "name": p.name} for p in analysis.platform.pillars]
@@ -229,7 +226,7 @@ def shadow_messages(analysis: Analysis) -> list[dict[str, Any]]:
     """Off-platform claims (not neutral) that recur in at least two assets, clustered."""
     cal = analysis.index.calibration
     rows = [i for i, r in enumerate(analysis.results)
-            if far_from_platform(r, cal) and r.style != "neutral" and _judged(r)]
+            if far_from_platform(r, cal) and r.style != "neutral" and judged(r)]
     if len(rows) < 2:
         return []
     vectors = analysis.vectors[rows]

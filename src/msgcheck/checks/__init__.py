@@ -3,7 +3,10 @@
 A new check is a function `(analysis, options) -> Iterator[Finding]` in a module with a docstring
 saying what it catches and why, listed in that module's `CHECKS` tuple with its id, default
 severity, summary, and examples that must flag and must pass (a test fails for a check without
-both). `ALL` below is the one explicit list; there is no registration by decorator.
+both). Its `Check` also says what it reads: the claim `scopes` (judged scopes by default),
+whether it `judges` each claim or each asset, and the `options` (CheckOptions thresholds) it
+uses; a new threshold is a CheckOptions field with its range, and config accepts it from there.
+`ALL` below is the one explicit list; there is no registration by decorator.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from msgcheck.checks import alignment, framing, messaging, proof, terminology
 from msgcheck.checks.base import (
+    ALL_SCOPES,
+    SCOPES,
     UNREADABLE,
     UNREADABLE_SUMMARY,
     Check,
@@ -19,6 +24,7 @@ from msgcheck.checks.base import (
     Example,
     enabled,
     suppressed,
+    threshold_key,
 )
 from msgcheck.model import Finding
 
@@ -72,11 +78,11 @@ def reference_markdown() -> str:
     lines.append("")
     for check in ALL:
         module = sys.modules[check.run.__module__]
+        purpose = inspect.cleandoc(module.__doc__ or "").splitlines()[0]
         lines += [f'<a id="{check.id}"></a>', "", f"## {check.id}", "",
                   f"**Default severity:** {check.severity.value}. {check.summary}", "",
-                  inspect.cleandoc(check.run.__doc__ or ""), "",
-                  f"Module `{check.run.__module__}`: {inspect.cleandoc(module.__doc__ or '').splitlines()[0]}",
-                  ""]
+                  inspect.cleandoc(check.run.__doc__ or ""), "", _reads(check), "",
+                  f"Module `{check.run.__module__}`: {purpose}", ""]
         for label, flag in (("Must flag", True), ("Must pass", False)):
             examples = [e for e in check.examples if e.flags is flag]
             if examples:
@@ -92,3 +98,27 @@ def reference_markdown() -> str:
               "code and the reason (`[E107] not a .pptx file (not a zip archive; looks like "
               "text)`); every other input of the run is still read and checked.", ""]
     return "\n".join(lines)
+
+
+def _reads(check: Check) -> str:
+    """One line of the reference page: what a check judges, where, and the thresholds it reads."""
+    what = "each claim" if check.judges == "claim" else "each asset, from its claims"
+    shown = [s for s in SCOPES if s in check.scopes]
+    left_out = [s for s in SCOPES if s not in check.scopes]
+    if check.scopes == ALL_SCOPES:
+        where = "every scope"
+    elif len(left_out) < len(shown):
+        where = "every scope but " + _listed(left_out)
+    else:
+        where = _listed(shown)
+    line = f"**Judges:** {what} in {where}."
+    if check.options:
+        keys = ", ".join(f"`{threshold_key(o)}`" for o in check.options)
+        line += f" **Thresholds:** {keys} (docs/configuration.md)."
+    return line
+
+
+def _listed(scopes: list[str]) -> str:
+    """`a`, `b` and `c`."""
+    names = [f"`{s}`" for s in scopes]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -21,15 +21,12 @@ from msgcheck.model import Finding, Severity
 if TYPE_CHECKING:
     from msgcheck.analysis import Analysis
 
-# Speaker notes are instructions to the presenter, and meta tags are not read by buyers as claims.
-JUDGED_SCOPES = {"title", "heading", "body", "bullet", "table", "quote", "button", "link"}
-
-
 def off_platform(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     """Claims whose best pillar score is in the off-platform band."""
     cal = analysis.index.calibration
     for r in analysis.results:
-        if r.status != "off_platform" or r.style == "neutral" or r.claim.scope not in JUDGED_SCOPES:
+        if r.status != "off_platform" or r.style == "neutral" or \
+                r.claim.scope not in OFF_PLATFORM.scopes:
             continue
         yield make_finding(
             OFF_PLATFORM, options,
@@ -48,7 +45,7 @@ def drift(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     cal = analysis.index.calibration
     names = {p.id: p.name for p in analysis.platform.pillars}
     for r in analysis.results:
-        if r.status != "drift" or r.style == "neutral" or r.claim.scope not in JUDGED_SCOPES:
+        if r.status != "drift" or r.style == "neutral" or r.claim.scope not in DRIFT.scopes:
             continue
         yield make_finding(
             DRIFT, options,
@@ -113,6 +110,7 @@ VALUE_PROP = Check(
         Example("# Accounts payable that runs itself\n\nEvery invoice captured, checked and "
                 "paid on time, so the books close in days.\n\n- Stop paying twice\n", False),
     ),
+    judges="asset",
 )
 
 CHECKS: tuple[Check, ...] = (VALUE_PROP, OFF_PLATFORM, DRIFT)

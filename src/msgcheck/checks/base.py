@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
-from msgcheck.model import Finding, Location, Severity
+from msgcheck.model import ClaimResult, Finding, Location, Scope, Severity
 
 if TYPE_CHECKING:
     from msgcheck.analysis import Analysis
@@ -14,7 +14,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class CheckOptions:
-    """Settings every check may read (from flags and config)."""
+    """Settings every check may read (from flags and config).
+
+    Every field after `severity` is a threshold: a check names the ones it reads in
+    `Check.options`, and config accepts exactly those, with hyphens (`feature-run`), in the
+    range that the field's metadata gives ("min", "max").
+    """
 
     select: tuple[str, ...] = ()
     """Run only checks whose id starts with one of these (empty: all)."""
@@ -22,16 +27,24 @@ class CheckOptions:
     """Skip checks whose id starts with one of these."""
     severity: dict[str, Severity] = field(default_factory=dict)
     """Per-check severity overrides, by id."""
-    asset_ratio_max: float = 0.5
+    asset_ratio_max: float = field(default=0.5, metadata={"min": 0, "max": 1})
     """framing.asset-ratio: largest acceptable share of feature claims in one asset."""
-    asset_ratio_min_claims: int = 6
+    asset_ratio_min_claims: int = field(default=6, metadata={"min": 1})
     """framing.asset-ratio: assets with fewer claims are not judged."""
-    feature_run: int = 3
+    feature_run: int = field(default=3, metadata={"min": 1})
     """framing.feature-heavy: this many feature claims in a slide or section, and no pain, is a
     feature list."""
 
 
 CheckFn = Callable[["Analysis", CheckOptions], Iterator[Finding]]
+
+SCOPES: tuple[str, ...] = get_args(Scope)
+"""Every scope a block can have, in the order the reference page lists them."""
+ALL_SCOPES: frozenset[str] = frozenset(SCOPES)
+"""Every scope, as a set."""
+# Speaker notes are instructions to the presenter, and meta tags are not read by buyers as claims.
+JUDGED_SCOPES: frozenset[str] = ALL_SCOPES - {"notes", "meta"}
+"""The scopes whose claims are judged, unless a check says otherwise."""
 
 UNREADABLE = "io.unreadable"
 """The id of the finding for an input that could not be read (emitted by the pipeline)."""
@@ -50,7 +63,7 @@ class Example:
 
 @dataclass(frozen=True)
 class Check:
-    """A check's id, function, default severity, one-line summary and examples."""
+    """A check's id, function, default severity, one-line summary, examples, and what it reads."""
 
     id: str
     """Dotted id, `area.kebab-name`."""
@@ -62,6 +75,17 @@ class Check:
     """What it catches, in one line."""
     examples: tuple[Example, ...] = ()
     """Must-flag and must-pass examples, judged against the bundled example platform."""
+    scopes: frozenset[str] = JUDGED_SCOPES
+    """The scopes of the claims it reads."""
+    judges: Literal["claim", "asset"] = "claim"
+    """claim: each claim on its own; asset: each asset (a deck, a page, a draft) as a whole."""
+    options: tuple[str, ...] = ()
+    """The `CheckOptions` thresholds it reads, by field name."""
+
+
+def threshold_key(option: str) -> str:
+    """The config key of a `CheckOptions` threshold: its field name with hyphens."""
+    return option.replace("_", "-")
 
 
 def make_finding(check: Check, options: CheckOptions, message: str, location: Location,
@@ -70,6 +94,19 @@ def make_finding(check: Check, options: CheckOptions, message: str, location: Lo
     severity = options.severity.get(check.id, check.severity)
     return Finding(check=check.id, severity=severity, message=message, location=location,
                    **kwargs)  # type: ignore[arg-type]
+
+
+def judged(result: ClaimResult, scopes: frozenset[str] = JUDGED_SCOPES) -> bool:
+    """Whether a result is a claim (not a fragment such as a label) in one of `scopes`."""
+    return result.status != "not_a_claim" and result.claim.scope in scopes
+
+
+def at_offset(location: Location, offset: int) -> Location:
+    """The place `offset` characters into the claim at `location`, where columns are known."""
+    if location.column is None:
+        return location
+    return Location(location.source, location.line, location.column + offset, location.slide,
+                    location.element)
 
 
 def enabled(check_id: str, options: CheckOptions) -> bool:

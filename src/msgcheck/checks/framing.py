@@ -11,24 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from msgcheck.checks.base import Check, CheckOptions, Example, make_finding
+from msgcheck.checks.base import Check, CheckOptions, Example, judged, make_finding
 from msgcheck.model import ClaimResult, Finding, Location, Severity
 
 if TYPE_CHECKING:
     from msgcheck.analysis import Analysis
 
-LEAD_SCOPES = {"title", "heading"}
-LIST_SCOPES = {"bullet", "body", "table"}
-
-
-def _judged(r: ClaimResult) -> bool:
-    return r.status != "not_a_claim" and r.claim.scope not in ("notes", "meta")
+LEAD_SCOPES = frozenset({"title", "heading"})
+LIST_SCOPES = frozenset({"bullet", "body", "table"})
 
 
 def feature_heavy(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     """Feature headlines, and runs of feature claims with no pain in one slide or section."""
     for r in analysis.results:
-        if _judged(r) and r.claim.scope in LEAD_SCOPES and r.style == "feature":
+        if judged(r) and r.claim.scope in LEAD_SCOPES and r.style == "feature":
             yield make_finding(
                 FEATURE_HEAVY, options,
                 "headline leads with a capability, not the buyer's problem or outcome",
@@ -59,7 +55,7 @@ def _groups(analysis: Analysis) -> Iterator[list[ClaimResult]]:
     key: tuple[str, int | None] | None = None
     section = 0
     for r in analysis.results:
-        if not _judged(r):
+        if not judged(r):
             continue
         loc = r.claim.location
         if loc.slide is None and r.claim.scope in LEAD_SCOPES:
@@ -83,7 +79,7 @@ def asset_ratio(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     """Assets where the share of feature claims exceeds the limit."""
     by_doc: dict[str, list[ClaimResult]] = {}
     for r in analysis.results:
-        if _judged(r):
+        if judged(r, ASSET_RATIO.scopes):
             by_doc.setdefault(r.claim.document, []).append(r)
     for source, results in sorted(by_doc.items()):
         if len(results) < options.asset_ratio_min_claims:
@@ -115,6 +111,8 @@ FEATURE_HEAVY = Check(
                 "- Automated three-way matching\n"
                 "- Your team closes the books in three days instead of two weeks\n", False),
     ),
+    scopes=LEAD_SCOPES | LIST_SCOPES,
+    options=("feature_run",),
 )
 ASSET_RATIO = Check(
     "framing.asset-ratio", asset_ratio, Severity.WARNING,
@@ -130,6 +128,8 @@ ASSET_RATIO = Check(
                 "- Audit prep takes hours instead of weeks\n- Automated three-way matching\n",
                 False),
     ),
+    judges="asset",
+    options=("asset_ratio_max", "asset_ratio_min_claims"),
 )
 
 CHECKS: tuple[Check, ...] = (FEATURE_HEAVY, ASSET_RATIO)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from msgcheck.checks.base import Check, CheckOptions, Example, make_finding
+from msgcheck.checks.base import ALL_SCOPES, Check, CheckOptions, Example, judged, make_finding
 from msgcheck.model import Finding, Severity
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def retired(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     band = analysis.index.calibration.restate
     sims = analysis.vectors @ analysis.index.retired_vectors.T
     for i, r in enumerate(analysis.results):
-        if r.status == "not_a_claim":
+        if not judged(r, RETIRED.scopes):
             continue
         j = int(np.argmax(sims[i]))
         score = float(sims[i, j])
@@ -71,6 +71,8 @@ RETIRED = Check(
         Example("Invoices flow from inbox to ledger without anyone retyping them.", False),
         Example("Stop paying the same invoice twice.", False),
     ),
+    # An old slogan is retired wherever it stands, speaker notes included.
+    scopes=ALL_SCOPES,
 )
 
 CHECKS: tuple[Check, ...] = (RETIRED,)

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from msgcheck.checks.base import Check, CheckOptions, Example, make_finding
-from msgcheck.model import Finding, Location, Severity
+from msgcheck.checks.base import ALL_SCOPES, Check, CheckOptions, Example, at_offset, make_finding
+from msgcheck.model import ClaimResult, Finding, Severity
 
 if TYPE_CHECKING:
     from msgcheck.analysis import Analysis
@@ -29,22 +29,21 @@ def term_pattern(term: str, ignore_case: bool) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){escaped}(?![\w-])", re.IGNORECASE if ignore_case else 0)
 
 
-def _at(location: Location, offset: int) -> Location:
-    if location.column is None:
-        return location
-    return Location(location.source, location.line, location.column + offset, location.slide,
-                    location.element)
+def _read(analysis: Analysis, check: Check) -> Iterator[ClaimResult]:
+    """Every result in the check's scopes, fragments that are not claims included: a name is
+    right or wrong wherever it stands, a navigation label too."""
+    return (r for r in analysis.results if r.claim.scope in check.scopes)
 
 
 def avoid(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     """Avoided terms."""
-    for r in analysis.results:
+    for r in _read(analysis, AVOID):
         for term in analysis.platform.avoid:
             for m in term_pattern(term.term, True).finditer(r.claim.text):
                 reason = f": {term.reason}" if term.reason else ""
                 yield make_finding(
                     AVOID, options, f"avoid '{m.group(0)}'{reason}",
-                    _at(r.claim.location, m.start()),
+                    at_offset(r.claim.location, m.start()),
                     claim=r.claim.text, evidence={"term": term.term},
                     suggestion=term.use_instead,
                 )
@@ -52,14 +51,14 @@ def avoid(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
 
 def product_name(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     """Product-name variants, matched exactly as written."""
-    for r in analysis.results:
+    for r in _read(analysis, PRODUCT_NAME):
         for product in analysis.platform.products:
             for variant in product.variants:
                 for m in term_pattern(variant, False).finditer(r.claim.text):
                     yield make_finding(
                         PRODUCT_NAME, options,
                         f"'{m.group(0)}' is not the product name; write '{product.name}'",
-                        _at(r.claim.location, m.start()),
+                        at_offset(r.claim.location, m.start()),
                         claim=r.claim.text, evidence={"variant": variant},
                         suggestion=product.name,
                     )
@@ -67,7 +66,7 @@ def product_name(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]
 
 def competitor(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     """Competitor names; a lower-case common word ('heap') is not the competitor ('Heap')."""
-    for r in analysis.results:
+    for r in _read(analysis, COMPETITOR):
         for name in analysis.platform.competitors:
             for m in term_pattern(name, True).finditer(r.claim.text):
                 found = m.group(0)
@@ -76,7 +75,7 @@ def competitor(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
                 yield make_finding(
                     COMPETITOR, options,
                     f"mentions competitor '{found}'; compare on the buyer's outcome, not by name",
-                    _at(r.claim.location, m.start()),
+                    at_offset(r.claim.location, m.start()),
                     claim=r.claim.text, evidence={"competitor": name},
                 )
 
@@ -90,6 +89,7 @@ AVOID = Check(
         Example("Pre-built connectors for NetSuite and Sage Intacct.", False),
         Example("Seamlessness is not a word we use.", False),
     ),
+    scopes=ALL_SCOPES,
 )
 PRODUCT_NAME = Check(
     "terminology.product-name", product_name, Severity.WARNING,
@@ -99,6 +99,7 @@ PRODUCT_NAME = Check(
         Example("LL Capture reads every invoice.", True),
         Example("Ledgerline Match checks every invoice against its PO.", False),
     ),
+    scopes=ALL_SCOPES,
 )
 COMPETITOR = Check(
     "terminology.competitor", competitor, Severity.WARNING,
@@ -108,6 +109,7 @@ COMPETITOR = Check(
         Example("Unlike PayNimbus, every payment run is verified.", True),
         Example("Every payment run verifies supplier bank details.", False),
     ),
+    scopes=ALL_SCOPES,
 )
 
 CHECKS: tuple[Check, ...] = (AVOID, PRODUCT_NAME, COMPETITOR)

@@ -7,7 +7,7 @@ credibility of every true one. `proof.unsupported` catches a result figure (an o
 result, a performance number) that no proof point backs at all: a rep's own ROI figure, a number
 remembered from an old deck.
 
-A figure agrees with an approved one when `figures.compatible` says so: the same value within
+A figure agrees with an approved one when `compare.compatible` says so: the same value within
 rounding, a value inside an approved range, a looser bound ("over 1,000" for 1,400) or an
 equivalent form ("3x faster" for "from 12 days to 4 days"). Whether it measures the *same thing*
 takes two signals, because either alone is fooled: the sentence embeddings (the claim against the
@@ -33,24 +33,28 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from msgcheck.checks.base import Check, CheckOptions, Example, make_finding
-from msgcheck.figures import (
-    Figure,
+from msgcheck.checks.base import (
+    JUDGED_SCOPES,
+    Check,
+    CheckOptions,
+    Example,
+    at_offset,
+    judged,
+    make_finding,
+)
+from msgcheck.checks.proof.compare import (
     compatible,
-    content_lemmas,
-    extract,
     measure_overlap,
     measure_weights,
     shared_words,
 )
-from msgcheck.model import ClaimResult, Finding, Location, Severity
+from msgcheck.checks.proof.reader import Figure, content_lemmas, extract
+from msgcheck.model import ClaimResult, Finding, Severity
 
 if TYPE_CHECKING:
     from msgcheck.analysis import Analysis
     from msgcheck.platform import PlatformText
 
-# Speaker notes are instructions to the presenter, and meta tags are not read as claims.
-JUDGED_SCOPES = {"title", "heading", "body", "bullet", "table", "quote", "button", "link"}
 # Share of an approved figure's measure (by weight) that a claim must repeat to count as the
 # same measure on the word side; one shared generic word ("invoice") stays below it. With most
 # of the measure repeated, a similarity above the off-platform band is enough.
@@ -66,7 +70,7 @@ class ApprovedFigure:
     """A figure of a proof point."""
 
     figure: Figure
-    """The figure, as `figures.extract` reads it."""
+    """The figure, as `reader.extract` reads it."""
     proof_point: PlatformText
     """The proof point it comes from."""
     row: int
@@ -101,6 +105,7 @@ def approved_figures(analysis: Analysis) -> list[ApprovedFigure]:
 
 
 def _brand_lemmas(analysis: Analysis) -> set[str]:
+    """The lemmas of the company's and products' names, which say nothing of a measure."""
     platform = analysis.platform
     names = [platform.company, *(p.name for p in platform.products),
              *(v for p in platform.products for v in p.variants)]
@@ -165,26 +170,29 @@ def judge_claim(analysis: Analysis, i: int, approved: list[ApprovedFigure],
 _LAST: list[Any] = []
 
 
-def judgements(analysis: Analysis) -> list[tuple[ClaimResult, list[Judgement]]]:
-    """Each judged claim that carries figures, with the judgements of its figures.
+def judgements(analysis: Analysis, scopes: frozenset[str] = JUDGED_SCOPES,
+               ) -> list[tuple[ClaimResult, list[Judgement]]]:
+    """Each claim in `scopes` that carries figures, with the judgements of its figures.
 
     Both checks call this on the same analysis, one after the other, so the last result is
-    kept (keyed by the analysis object itself, held weakly).
+    kept (keyed by the analysis object itself, held weakly, and the scopes).
     """
-    if _LAST and _LAST[0]() is analysis:
-        return list(_LAST[1])
-    out = _judgements(analysis)
-    _LAST[:] = [weakref.ref(analysis), out]
+    if _LAST and _LAST[0]() is analysis and _LAST[1] == scopes:
+        return list(_LAST[2])
+    out = _judgements(analysis, scopes)
+    _LAST[:] = [weakref.ref(analysis), scopes, out]
     return list(out)
 
 
-def _judgements(analysis: Analysis) -> list[tuple[ClaimResult, list[Judgement]]]:
+def _judgements(analysis: Analysis, scopes: frozenset[str],
+                ) -> list[tuple[ClaimResult, list[Judgement]]]:
+    """Judge every claim in `scopes` (see `judgements`)."""
     approved = approved_figures(analysis)
     weights = measure_weights(t.text for t in analysis.index.texts)
     brands = _brand_lemmas(analysis)
     out = []
     for i, r in enumerate(analysis.results):
-        if r.status == "not_a_claim" or r.claim.scope not in JUDGED_SCOPES:
+        if not judged(r, scopes):
             continue
         found = judge_claim(analysis, i, approved, weights, brands)
         if found:
@@ -192,16 +200,9 @@ def _judgements(analysis: Analysis) -> list[tuple[ClaimResult, list[Judgement]]]
     return out
 
 
-def _at(location: Location, offset: int) -> Location:
-    if location.column is None:
-        return location
-    return Location(location.source, location.line, location.column + offset, location.slide,
-                    location.element)
-
-
 def figure_mismatch(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     """Figures that measure what a proof point measures but do not agree with its figure."""
-    for r, found in judgements(analysis):
+    for r, found in judgements(analysis, FIGURE_MISMATCH.scopes):
         bad = [j for j in found if j.verdict == "mismatch" and j.approved is not None]
         if not bad:
             continue
@@ -214,7 +215,7 @@ def figure_mismatch(analysis: Analysis, options: CheckOptions) -> Iterator[Findi
             f"'{first.figure.text}' does not match the approved figure "
             f"'{first.approved.figure.text}' of the proof point "
             f"\"{first.approved.proof_point.text}\"{others}",
-            _at(r.claim.location, first.figure.start),
+            at_offset(r.claim.location, first.figure.start),
             claim=r.claim.text,
             evidence={
                 "figure": first.figure.text,
@@ -231,7 +232,7 @@ def figure_mismatch(analysis: Analysis, options: CheckOptions) -> Iterator[Findi
 
 def unsupported(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     """Result figures that no approved proof point measures."""
-    for r, found in judgements(analysis):
+    for r, found in judgements(analysis, UNSUPPORTED.scopes):
         bad = [j for j in found if j.verdict == "unsupported"]
         if not bad:
             continue
@@ -244,7 +245,7 @@ def unsupported(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
         yield make_finding(
             UNSUPPORTED, options,
             f"figure{plural} {names}: {why} or add one to the platform",
-            _at(r.claim.location, bad[0].figure.start),
+            at_offset(r.claim.location, bad[0].figure.start),
             claim=r.claim.text,
             evidence={"figures": [j.figure.text for j in bad],
                       "kinds": [j.figure.kind for j in bad],

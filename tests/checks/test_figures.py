@@ -6,15 +6,9 @@ import math
 
 import pytest
 
-from msgcheck.figures import (
-    Figure,
-    compatible,
-    extract,
-    factor,
-    lemma,
-    measure_overlap,
-    measure_weights,
-)
+from msgcheck.checks.proof.compare import compatible, factor, measure_overlap, measure_weights
+from msgcheck.checks.proof.lexicon import lemma
+from msgcheck.checks.proof.reader import Figure, extract
 
 
 def one(text: str) -> Figure:
