@@ -3,11 +3,13 @@
 `alignment.value-prop` catches an asset that leads with something other than the value
 proposition: its lead (a deck's first slide title and subtitle, a page's H1 and hero, a draft's
 title and first paragraph) is further from every value-proposition phrasing than the platform's
-own key messages are. `alignment.off-platform` catches promises and capabilities that no pillar backs: a rep's own
-positioning, a benefit the company never approved. `alignment.drift` catches claims that are
-about a pillar but have wandered from its approved meaning, and points at the approved message.
-Both read the calibrated bands of `analysis.py`. Neutral claims (company facts, context) are not
-flagged: a "founded in 2012" line supports no pillar, and saying so helps nobody.
+own key messages are. `alignment.off-platform` catches headlines that no pillar backs: a rep's own
+positioning, a benefit the company never approved. `alignment.drift` catches headlines that are
+about a pillar but have wandered from its approved meaning, and any claim that praises the product
+in words the platform never uses, or that a reviewer marked as drift; it points at the approved
+message. They read the statuses of `analysis.py`: body text that the bands cannot judge precisely
+is `unsure` and never flagged here (docs/calibration.md). Neutral claims (company facts, context)
+are not flagged: a "founded in 2012" line supports no pillar, and saying so helps nobody.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
     from msgcheck.analysis import Analysis
 
 def off_platform(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
-    """Claims whose best pillar score is in the off-platform band."""
+    """Headlines whose best pillar score is in the off-platform band."""
     cal = analysis.index.calibration
     for r in analysis.results:
         if r.status != "off_platform" or r.style == "neutral" or \
@@ -41,22 +43,37 @@ def off_platform(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]
 
 
 def drift(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
-    """Claims near a pillar but below its aligned band."""
+    """Headlines near a pillar but below its aligned band; self-praise; reviewed drift."""
     cal = analysis.index.calibration
     names = {p.id: p.name for p in analysis.platform.pillars}
     for r in analysis.results:
-        if r.status != "drift" or r.style == "neutral" or r.claim.scope not in DRIFT.scopes:
+        # A neutral claim is left alone by the bands, but self-praise and reviewed drift are
+        # drift whatever the style ("Revolutionizing plant operations" reads as a slogan).
+        if r.status != "drift" or r.style == "neutral" and not r.drift_basis or \
+                r.claim.scope not in DRIFT.scopes:
             continue
+        pillar = names.get(r.pillar or "", r.pillar)
         yield make_finding(
-            DRIFT, options,
-            f"drifts from pillar '{names.get(r.pillar or '', r.pillar)}' (similarity "
-            f"{r.similarity:.2f}, aligned from {cal.aligned:.2f})",
+            DRIFT, options, _drift_message(r.drift_basis, pillar, r.similarity, cal.aligned),
             r.claim.location,
             claim=r.claim.text,
             evidence={"pillar": r.pillar, "similarity": r.similarity, "margin": r.margin,
-                      "band_aligned": cal.aligned},
+                      "band_aligned": cal.aligned,
+                      **({"basis": r.drift_basis} if r.drift_basis else {})},
             suggestion=r.suggestion,
         )
+
+
+def _drift_message(basis: str | None, pillar: str | None, similarity: float,
+                   aligned: float) -> str:
+    if basis and basis.startswith("superlative: "):
+        words = basis.removeprefix("superlative: ")
+        return (f"praises the product as '{words}', which the platform never says; state the "
+                f"approved promise of '{pillar}' or the measured result instead")
+    if basis:
+        return f"a reviewer marked this claim as drift from pillar '{pillar}'"
+    return (f"drifts from pillar '{pillar}' (similarity {similarity:.2f}, aligned from "
+            f"{aligned:.2f})")
 
 
 def value_prop(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
@@ -85,19 +102,24 @@ OFF_PLATFORM = Check(
     "alignment.off-platform", off_platform, Severity.WARNING,
     "A promise or capability that no pillar of the platform supports.",
     (
-        Example("Book meeting rooms and manage office visitors from one app.", True),
-        Example("Stop paying the same invoice twice.", False),
+        Example("# Book meeting rooms and manage office visitors from one app", True),
+        Example("# Stop paying the same invoice twice", False),
         Example("Hand your auditors the full approval history in minutes.", False),
-        Example("Ledgerline was founded in Leeds in 2016.", False),
+        Example("# Ledgerline was founded in Leeds in 2016", False),
+        # Body text far from the platform is `unsure`: on real copy such lines are as often on
+        # message as not, so the asset-level views carry the signal instead.
+        Example("Book meeting rooms and manage office visitors from one app.", False),
     ),
 )
 DRIFT = Check(
     "alignment.drift", drift, Severity.SUGGESTION,
     "A claim about a pillar that has drifted from the approved meaning.",
     (
-        Example("Get more done with less.", True),
+        Example("# Get more done with less", True),
+        Example("Our revolutionary platform keeps your suppliers informed.", True),
         Example("Close the month in days, not weeks.", False),
-        Example("Book meeting rooms and manage office visitors from one app.", False),
+        Example("# Book meeting rooms and manage office visitors from one app", False),
+        Example("Get more done with less.", False),
     ),
 )
 
