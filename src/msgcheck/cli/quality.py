@@ -80,6 +80,9 @@ def train(ctx: click.Context, data: tuple[str, ...], no_bundled: bool, output: s
 @click.option("--examples-per-pillar", "examples", multiple=True, type=click.IntRange(min=0),
               metavar="N", help="With --corpus: teach msgcheck N of the company's own lines per "
               "pillar as examples and score the rest (repeatable: a learning curve).")
+@click.option("--seeds", type=click.IntRange(min=1), default=1, show_default=True, metavar="K",
+              help="With --examples-per-pillar: repeat over K seeded draws of the examples and "
+              "pool them (small corpora give noisy single draws).")
 @click.option("--cv", "cv_folds", type=click.IntRange(min=2), default=None, metavar="K",
               help="Also cross-validate the training recipe (K folds) on msgcheck's own "
                    "training data plus --data.")
@@ -88,8 +91,8 @@ def train(ctx: click.Context, data: tuple[str, ...], no_bundled: bool, output: s
 @cache_option
 @style_option
 def evaluate(data: tuple[str, ...], platform_path: str | None, pillar_sets: tuple[str, ...],
-             corpora: tuple[str, ...], examples: tuple[int, ...], cv_folds: int | None, fmt: str,
-             no_cache: bool, style_model: str | None) -> int:
+             corpora: tuple[str, ...], examples: tuple[int, ...], seeds: int,
+             cv_folds: int | None, fmt: str, no_cache: bool, style_model: str | None) -> int:
     """Score style, pillars and alignment on labelled data, next to baselines.
 
     Every figure comes from the code `classify` runs. Style rows are scored for pain / feature /
@@ -114,8 +117,12 @@ def evaluate(data: tuple[str, ...], platform_path: str | None, pillar_sets: tupl
              if examples_in and not cv_folds else None)
     pillars = [ev.pillar_report(lp, judge, embedder) for lp in labelled]
     held = max(examples or (0,))
-    reports = [ev.corpus_report(c, judge, embedder, n, held=held)
-               for n in (examples or (0,)) for c in loaded]
+    reports = [ev.corpus_report(c, judge, embedder, n, seed, held)
+               for n in (examples or (0,)) for c in loaded for seed in range(seeds)]
+    if seeds > 1:  # one row per corpus and N, pooled over the draws
+        reports = [ev.pooled([r for r in reports if r.name == c.name
+                              and r.examples_per_pillar == n], c.name)
+                   for n in (examples or (0,)) for c in loaded]
     cv = _cross_validation(examples_in, cv_folds, embedder, nlp) if cv_folds else None
     if fmt == "json":
         out: dict[str, Any] = {"style": style, "pillars": pillars}
