@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from msgcheck.errors import ConfigError
+from msgcheck.errors import Code, ConfigError
 from msgcheck.model import Finding, Report
 
 BASELINE_FORMAT = 1
@@ -40,23 +40,26 @@ def load(path: str | Path) -> tuple[set[str], dict[str, Any]]:
     try:
         data = json.loads(p.read_text("utf-8"))
     except FileNotFoundError:
-        raise ConfigError("baseline file not found", path=str(p), code="E320",
+        raise ConfigError("baseline file not found", path=str(p), code=Code.BASELINE_UNREADABLE,
                           hint="create it with --write-baseline FILE") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read baseline: {exc}", path=str(p), code="E320") from None
+        raise ConfigError(f"cannot read baseline: {exc}", path=str(p),
+                          code=Code.BASELINE_UNREADABLE) from None
     except json.JSONDecodeError as exc:
         raise ConfigError(f"corrupt baseline: invalid JSON at line {exc.lineno}", path=str(p),
-                          line=exc.lineno, code="E321",
+                          line=exc.lineno, code=Code.BASELINE_CORRUPT,
                           hint="regenerate it with --write-baseline FILE") from None
     if not isinstance(data, dict) or data.get("tool") != "msgcheck" or \
             data.get("format") != BASELINE_FORMAT or not isinstance(data.get("findings"), list):
-        raise ConfigError("not a msgcheck baseline (format 1)", path=str(p), code="E321",
+        raise ConfigError("not a msgcheck baseline (format 1)", path=str(p),
+                          code=Code.BASELINE_CORRUPT,
                           hint="regenerate it with --write-baseline FILE")
     prints = set()
     for i, entry in enumerate(data["findings"]):
         if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str):
             raise ConfigError(f"corrupt baseline: findings[{i}] has no fingerprint", path=str(p),
-                              code="E321", hint="regenerate it with --write-baseline FILE")
+
+                              code=Code.BASELINE_CORRUPT, hint="regenerate it with --write-baseline FILE")
         prints.add(entry["fingerprint"])
     return prints, {k: v for k, v in data.items() if k != "findings"}
 

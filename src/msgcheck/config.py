@@ -44,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from msgcheck.checks import ALL
 from msgcheck.checks.base import CheckOptions, threshold_key
-from msgcheck.errors import ConfigError
+from msgcheck.errors import Code, ConfigError
 from msgcheck.model import Severity
 
 FailOn = Literal["error", "warning", "suggestion", "never"]
@@ -211,11 +211,13 @@ def read_file(path: Path) -> _File:
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", path=str(path), code="E302") from None
+        raise ConfigError(f"cannot read: {exc.strerror}", path=str(path),
+                          code=Code.CONFIG_FILE) from None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise ConfigError(f"TOML syntax: {exc}", path=str(path),
-                          line=int(match.group(1)) if match else None, code="E302") from None
+                          line=int(match.group(1)) if match else None,
+                          code=Code.CONFIG_FILE) from None
     prefix = ""
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("msgcheck", {})
@@ -229,7 +231,7 @@ def read_file(path: Path) -> _File:
         message = {"extra_forbidden": "unknown key", "literal_error": str(err["msg"]).lower(),
                    "missing": "required key is missing"}.get(err["type"], str(err["msg"]))
         message = message.removeprefix("value error, ")
-        raise ConfigError(f"{key}: {message}", path=str(path), code="E303",
+        raise ConfigError(f"{key}: {message}", path=str(path), code=Code.CONFIG_VALUE,
                           hint="see docs/configuration.md for the keys msgcheck reads") from None
 
 
@@ -260,7 +262,7 @@ def resolve(
     if config_path:
         explicit = Path(config_path)
         if not explicit.is_file():
-            raise ConfigError("config file not found", path=config_path, code="E302")
+            raise ConfigError("config file not found", path=config_path, code=Code.CONFIG_FILE)
         paths.append(explicit)
     for path in paths:
         parsed = read_file(path)
@@ -298,7 +300,7 @@ def resolve(
         sources[key] = f"--{key}"
     if values["fail-on"] not in ("error", "warning", "suggestion", "never"):
         raise ConfigError(f"fail-on: {values['fail-on']!r} is not one of error, warning, "
-                          "suggestion, never", path=sources["fail-on"], code="E303")
+                          "suggestion, never", path=sources["fail-on"], code=Code.CONFIG_VALUE)
     return Config(values, sources, tuple(overrides), root, tuple(files))
 
 
@@ -322,7 +324,7 @@ def validate_check_ids(config: Config, known: list[str]) -> None:
             close = difflib.get_close_matches(value, known, n=1)
             raise ConfigError(
                 f"{key}: unknown check id {value!r}", path=None if source.startswith(
-                    ("--", "default", "env", "config")) else source, code="E304",
+                    ("--", "default", "env", "config")) else source, code=Code.CONFIG_CHECK_ID,
                 hint=f"did you mean {close[0]!r}?" if close else "run `msgcheck checks` for ids")
 
 

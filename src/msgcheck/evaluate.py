@@ -32,9 +32,9 @@ from typing import Any
 
 import numpy as np
 
-from msgcheck.analysis import mask_brands, pillar_scores, brand_pattern
+from msgcheck.analysis import brand_pattern, mask_brands, pillar_scores
 from msgcheck.embed import Embedder
-from msgcheck.errors import ConfigError
+from msgcheck.errors import Code, ConfigError
 from msgcheck.model import STYLES, ClaimResult, Finding
 from msgcheck.platform import MessagePlatform, PlatformText, load_platform
 from msgcheck.style.examples import Example
@@ -308,7 +308,8 @@ def load_corpus(folder: Path) -> Corpus:
     for needed in (platform_file, labels_file):
         if not needed.is_file():
             raise ConfigError(f"not a labelled corpus: {needed.name} is missing", path=str(folder),
-                              code="E318", hint="a corpus folder holds platform.yaml and "
+
+                              code=Code.CORPUS_INCOMPLETE, hint="a corpus folder holds platform.yaml and "
                               "labels.jsonl (one labelled line per row)")
     platform = load_platform(platform_file)
     ids = {p.id for p in platform.pillars} | {"value_proposition"}
@@ -318,7 +319,7 @@ def load_corpus(folder: Path) -> Corpus:
             continue
         lines.append(_labelled_line(raw, ids, str(labels_file), row_no))
     if not lines:
-        raise ConfigError("no labelled lines", path=str(labels_file), code="E318")
+        raise ConfigError("no labelled lines", path=str(labels_file), code=Code.CORPUS_INCOMPLETE)
     return Corpus(folder.name, platform, tuple(lines))
 
 
@@ -326,18 +327,22 @@ def _labelled_line(raw: str, pillar_ids: set[str], shown: str, row: int) -> Labe
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"invalid JSON: {exc.msg}", path=shown, line=row, code="E311") from None
+        raise ConfigError(f"invalid JSON: {exc.msg}", path=shown, line=row,
+                          code=Code.DATA_FORMAT) from None
     if not isinstance(value, dict) or not isinstance(value.get("text"), str):
-        raise ConfigError("expected an object with text", path=shown, line=row, code="E312")
+        raise ConfigError("expected an object with text", path=shown, line=row,
+                          code=Code.DATA_COLUMN)
     style, pillar, drift = value.get("style"), value.get("pillar"), value.get("drift")
     if style not in STYLES:
-        raise ConfigError(f"unknown style label {style!r}", path=shown, line=row, code="E314",
+        raise ConfigError(f"unknown style label {style!r}", path=shown, line=row,
+                          code=Code.DATA_STYLE,
                           hint="labels are pain, feature and neutral")
     if pillar is not None and pillar not in pillar_ids:
         raise ConfigError(f"unknown pillar {pillar!r} (not in the corpus platform)", path=shown,
-                          line=row, code="E319")
+                          line=row, code=Code.DATA_UNKNOWN_LABEL)
     if drift is not None and drift not in DRIFT_CATEGORIES:
-        raise ConfigError(f"unknown drift category {drift!r}", path=shown, line=row, code="E319",
+        raise ConfigError(f"unknown drift category {drift!r}", path=shown, line=row,
+                          code=Code.DATA_UNKNOWN_LABEL,
                           hint="one of " + ", ".join(DRIFT_CATEGORIES))
     return LabelledLine(value["text"], style, pillar, drift, tuple(value.get("disputed") or ()))
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from msgcheck.errors import ConfigError, PlatformError
+from msgcheck.errors import Code, ConfigError, PlatformError
 from msgcheck.fileio import write_atomic
 from msgcheck.model import Finding, normalise_text
 from msgcheck.platform import MessagePlatform, PlatformText, resolve_platform_path
@@ -125,15 +125,17 @@ def load(path: Path, platform: MessagePlatform) -> Feedback:
     try:
         data = yaml.safe_load(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read feedback: {exc}", path=str(path), code="E330") from None
+        raise ConfigError(f"cannot read feedback: {exc}", path=str(path),
+                          code=Code.FEEDBACK_UNREADABLE) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ConfigError("corrupt feedback file: not YAML", path=str(path),
-                          line=mark.line + 1 if mark else None, code="E331") from None
+                          line=mark.line + 1 if mark else None,
+                          code=Code.FEEDBACK_CORRUPT) from None
     if not isinstance(data, dict) or data.get("version") != FORMAT or \
             not isinstance(data.get("verdicts"), list):
         raise ConfigError("not a msgcheck feedback file (version 1, a list of verdicts)",
-                          path=str(path), code="E331",
+                          path=str(path), code=Code.FEEDBACK_CORRUPT,
                           hint="record verdicts with `msgcheck feedback`")
     pillars = {p.id for p in platform.pillars}
     verdicts = tuple(_verdict(raw, n, str(path), pillars)
@@ -144,17 +146,19 @@ def load(path: Path, platform: MessagePlatform) -> Feedback:
 def _verdict(raw: Any, n: int, shown: str, pillars: set[str]) -> Verdict:
     where = f"verdicts[{n - 1}]"
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: expected a mapping", path=shown, code="E331")
+        raise ConfigError(f"{where}: expected a mapping", path=shown, code=Code.FEEDBACK_CORRUPT)
     missing = [k for k in ("fingerprint", "verdict", "check", "source", "claim")
                if not isinstance(raw.get(k), str) or not raw[k].strip()]
     if missing:
-        raise ConfigError(f"{where}: missing {', '.join(missing)}", path=shown, code="E331")
+        raise ConfigError(f"{where}: missing {', '.join(missing)}", path=shown,
+                          code=Code.FEEDBACK_CORRUPT)
     if raw["verdict"] not in VERDICTS:
         raise ConfigError(f"{where}: unknown verdict {raw['verdict']!r}", path=shown,
-                          code="E331", hint="verdicts are " + ", ".join(VERDICTS))
+                          code=Code.FEEDBACK_CORRUPT, hint="verdicts are " + ", ".join(VERDICTS))
     pillar = raw.get("pillar")
     if raw["verdict"] == "pillar" and pillar not in pillars:
-        raise ConfigError(f"{where}: unknown pillar {pillar!r}", path=shown, code="E332",
+        raise ConfigError(f"{where}: unknown pillar {pillar!r}", path=shown,
+                          code=Code.FEEDBACK_PILLAR,
                           hint="pillars: " + ", ".join(sorted(pillars)))
     return Verdict(raw["fingerprint"], raw["verdict"], raw["check"], raw["source"], raw["claim"],
                    pillar if raw["verdict"] == "pillar" else None, n)
@@ -209,13 +213,15 @@ def find(fingerprint: str, findings: Sequence[dict[str, Any]], shown: str) -> di
     """The finding (as in a JSON report) whose fingerprint starts with `fingerprint`."""
     prefix = fingerprint.strip().lower()
     if len(prefix) < 6:
-        raise ConfigError("give at least 6 characters of the fingerprint", code="E333")
+        raise ConfigError("give at least 6 characters of the fingerprint",
+                          code=Code.FEEDBACK_FINGERPRINT)
     hits = [f for f in findings if str(f.get("fingerprint", "")).startswith(prefix)]
     unique = {f["fingerprint"]: f for f in hits}
     if not unique:
-        raise ConfigError(f"no finding with fingerprint {prefix}", path=shown, code="E333",
+        raise ConfigError(f"no finding with fingerprint {prefix}", path=shown,
+                          code=Code.FEEDBACK_FINGERPRINT,
                           hint="fingerprints are in the JSON and SARIF reports")
     if len(unique) > 1:
         raise ConfigError(f"fingerprint {prefix} is ambiguous ({len(unique)} findings)",
-                          path=shown, code="E333", hint="give more characters")
+                          path=shown, code=Code.FEEDBACK_FINGERPRINT, hint="give more characters")
     return next(iter(unique.values()))

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from msgcheck.errors import MsgcheckError
+from msgcheck.errors import Code, MsgcheckError
 from msgcheck.model import Finding, Location, Severity
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ HEARTBEAT_EVERY = 15.0
 class HistoryError(MsgcheckError):
     """The history store cannot be used: bad URL, missing driver, held by another run."""
 
-    code = "E501"
+    code = Code.HISTORY_BUSY
 
 
 def default_db_url(cache_dir: Path) -> str:

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from msgcheck.version import __version__
 from msgcheck.analysis import Analysis, PlatformIndex, analyze, cached_index
 from msgcheck.checks import UNREADABLE, CheckOptions, run_checks
 from msgcheck.embed import Embedder, engine_embedder
 from msgcheck.errors import InputError
-from msgcheck.feedback import Feedback, load_for_platform as load_feedback, stale, teach
+from msgcheck.feedback import Feedback, stale, teach
+from msgcheck.feedback import load_for_platform as load_feedback
 from msgcheck.ingest import discover, read_bytes, read_path, reader_for
 from msgcheck.ingest import text as text_reader
 from msgcheck.model import (
@@ -35,6 +35,7 @@ from msgcheck.model import (
 from msgcheck.platform import MessagePlatform
 from msgcheck.segment import load_nlp, segment
 from msgcheck.style.model import StyleModel, load_style_model
+from msgcheck.version import __version__
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,8 @@ def unreadable_findings(errors: Sequence[InputError], options: CheckOptions) -> 
     """One `io.unreadable` finding per input that could not be read."""
     severity = options.severity.get(UNREADABLE, Severity.ERROR)
     return [
-        Finding(UNREADABLE, severity, f"[{e.code}] {e.message}", Location(e.path or "<input>"))
+        Finding(UNREADABLE, severity, f"[{e.code}] {e.message}", Location(e.path or "<input>"),
+                evidence={"code": str(e.code), "reason": e.message})
         for e in errors
     ]
 

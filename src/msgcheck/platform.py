@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from msgcheck.errors import PlatformError
+from msgcheck.errors import Code, PlatformError
 
 FORMAT_VERSION = 1
 ID_PATTERN = re.compile(r"^[a-z0-9_-]+$")
@@ -253,14 +253,14 @@ def resolve_platform_path(path: str | Path) -> Path:
         raise PlatformError(
             "folder holds no platform.yaml",
             path=str(p),
-            code="E203",
+            code=Code.PLATFORM_NOT_FOUND,
             hint="point --platform at a platform.yaml file or a folder holding one",
         )
     if not p.exists():
         raise PlatformError(
             "platform file not found",
             path=str(p),
-            code="E203",
+            code=Code.PLATFORM_NOT_FOUND,
             hint="pass --platform PATH, or set `platform` in msgcheck.toml",
         )
     return p
@@ -294,10 +294,11 @@ def _load_platform(file: Path, shown: str) -> MessagePlatform:
         raw_text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise PlatformError(
-            f"not UTF-8 text (byte {exc.start})", path=shown, code="E202"
+            f"not UTF-8 text (byte {exc.start})", path=shown, code=Code.PLATFORM_SYNTAX
         ) from None
     except OSError as exc:
-        raise PlatformError(f"cannot read: {exc.strerror}", path=shown, code="E203") from None
+        raise PlatformError(f"cannot read: {exc.strerror}", path=shown,
+                            code=Code.PLATFORM_NOT_FOUND) from None
     return parse_platform(raw_text, shown)
 
 
@@ -313,7 +314,7 @@ def parse_platform(raw_text: str, shown: str) -> MessagePlatform:
             f"YAML syntax: {problem}",
             path=shown,
             line=mark.line + 1 if mark is not None else None,
-            code="E202",
+            code=Code.PLATFORM_SYNTAX,
         ) from None
     if not isinstance(data, dict):
         raise PlatformError(
@@ -446,7 +447,7 @@ def _check_semantics(parsed: _PlatformFile, root: yaml.Node | None, shown: str) 
                     f"(first at {field}[{seen[item.id]}])",
                     path=shown,
                     line=_line_of(root, (field, i, "id")),
-                    code="E204",
+                    code=Code.PLATFORM_DUPLICATE,
                 )
             seen[item.id] = i
     names = {p.name for p in parsed.products}
@@ -457,7 +458,7 @@ def _check_semantics(parsed: _PlatformFile, root: yaml.Node | None, shown: str) 
                     f"products[{i}].variants[{j}]: {variant!r} is itself a canonical product name",
                     path=shown,
                     line=_line_of(root, ("products", i, "variants", j)),
-                    code="E204",
+                    code=Code.PLATFORM_DUPLICATE,
                 )
 
 

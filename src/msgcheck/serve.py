@@ -26,6 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from msgcheck.errors import Code
+
 Main = Callable[[list[str]], int]
 """The CLI entry point: argv in, exit status out."""
 
@@ -94,7 +96,8 @@ def forward(argv: list[str]) -> tuple[int, str, str] | None:
 
 def _handle(request: dict[str, Any], main: Main) -> dict[str, Any]:
     if request.get("protocol") != PROTOCOL:
-        return {"code": 2, "stdout": "", "stderr": "error[E501] msgcheck serve speaks another "
+        return {"code": 2, "stdout": "", "stderr": f"error[{Code.SERVE_PROTOCOL}] msgcheck serve "
+                "speaks another "
                 "protocol version; restart it\n"}
     saved_env = {k: v for k, v in os.environ.items() if k.startswith("MSGCHECK_")}
     saved_cwd = os.getcwd()
@@ -186,10 +189,12 @@ def serve(path: Path, idle_timeout: float, platform: str | None, log: Callable[[
                 try:
                     request = json.loads(_recv_line(conn) or b"null")
                     reply = _handle(request, main) if isinstance(request, dict) else {
-                        "code": 2, "stdout": "", "stderr": "error[E502] bad request\n"}
+                        "code": 2, "stdout": "",
+                        "stderr": f"error[{Code.SERVE_BAD_REQUEST}] bad request\n"}
                 except Exception as exc:  # keep serving whatever one request did
                     reply = {"code": 2, "stdout": "",
-                             "stderr": f"error[E900] internal error in msgcheck serve: {exc}\n"}
+                             "stderr": f"error[{Code.INTERNAL}] internal error in msgcheck "
+                                       f"serve: {exc}\n"}
                 with contextlib.suppress(OSError):
                     conn.sendall(json.dumps(reply).encode() + b"\n")
     except KeyboardInterrupt:

@@ -12,10 +12,10 @@ import traceback
 
 import click
 
-from msgcheck.version import __version__
 from msgcheck.cli import configure, crawl, daemon, feedback, quality, scan
 from msgcheck.cli.common import ExitStatus
-from msgcheck.errors import MsgcheckError
+from msgcheck.errors import Code, MsgcheckError
+from msgcheck.version import __version__
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug, not a user mistake: say so, and how to see more
         if debug:
             traceback.print_exc()
-        click.echo(f"error[E900] internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo(f"error[{Code.INTERNAL}] internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo("hint: rerun with --debug for the traceback, and report it", err=True)
         return int(ExitStatus.ERROR)
     return int(result or 0)

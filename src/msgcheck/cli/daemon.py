@@ -13,7 +13,7 @@ from msgcheck.cli.common import (
     echo,
     platform_option,
 )
-from msgcheck.errors import MsgcheckError
+from msgcheck.errors import Code, MsgcheckError
 
 
 @click.command("serve")
@@ -37,7 +37,7 @@ def serve_command(ctx: click.Context, socket_file: str | None, idle_timeout: flo
         serve(path, idle_timeout, platform_path or os.environ.get("MSGCHECK_PLATFORM"),
               lambda m: echo(m, err=True), ctx.obj["main"])
     except RuntimeError as exc:
-        raise MsgcheckError(str(exc), code="E503") from None
+        raise MsgcheckError(str(exc), code=Code.SERVE_RUNNING) from None
     return int(ExitStatus.OK)
 
 

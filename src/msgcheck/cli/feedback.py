@@ -7,8 +7,14 @@ from pathlib import Path
 
 import click
 
-from msgcheck.cli.common import ExitStatus, config_option, echo, platform_option, resolve_config
-from msgcheck.cli.common import load_config_platform
+from msgcheck.cli.common import (
+    ExitStatus,
+    config_option,
+    echo,
+    load_config_platform,
+    platform_option,
+    resolve_config,
+)
 
 
 @click.command("feedback")
@@ -27,7 +33,7 @@ def feedback(fingerprint: str, report_path: str, verdict: str | None, pillar: st
     """Record a verdict on the finding with FINGERPRINT (a prefix will do) in feedback.yaml beside
     the platform. `scan`, `check` and `classify` honour it from the next run on."""
     from msgcheck import feedback as fb
-    from msgcheck.errors import ConfigError
+    from msgcheck.errors import Code, ConfigError
 
     if bool(verdict) == bool(pillar):
         raise click.UsageError("say one of --accept, --drift or --pillar ID")
@@ -35,12 +41,14 @@ def feedback(fingerprint: str, report_path: str, verdict: str | None, pillar: st
                             fail_on=None, select=(), ignore=(), style_model=None)
     platform = load_config_platform(config)
     if pillar and pillar not in {p.id for p in platform.pillars}:
-        raise ConfigError(f"unknown pillar {pillar!r}", path=platform.path, code="E332",
+        raise ConfigError(f"unknown pillar {pillar!r}", path=platform.path,
+                          code=Code.FEEDBACK_PILLAR,
                           hint="pillars: " + ", ".join(p.id for p in platform.pillars))
     try:
         findings = json.loads(Path(report_path).read_text("utf-8"))["findings"]
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
-        raise ConfigError("not a msgcheck JSON report", path=report_path, code="E333",
+        raise ConfigError("not a msgcheck JSON report", path=report_path,
+                          code=Code.FEEDBACK_REPORT,
                           hint="write one with `msgcheck scan ... --format json -o FILE`") from None
     found = fb.find(fingerprint, findings, report_path)
     path = fb.feedback_path(platform)

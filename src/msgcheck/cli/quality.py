@@ -31,7 +31,7 @@ from msgcheck.cli.common import (
 def train(ctx: click.Context, data: tuple[str, ...], no_bundled: bool, output: str,
           no_cache: bool) -> int:
     """Train the style classifier on labelled examples; writes an inspectable JSON model."""
-    from msgcheck.errors import ConfigError
+    from msgcheck.errors import Code, ConfigError
     from msgcheck.style.examples import bundled_training_files, load_examples
     from msgcheck.style.train import encode_examples
     from msgcheck.style.train import train as fit
@@ -39,7 +39,7 @@ def train(ctx: click.Context, data: tuple[str, ...], no_bundled: bool, output: s
     files = [] if no_bundled else [str(p) for p in bundled_training_files()]
     files += list(data)
     if not files:
-        raise ConfigError("no training data: pass --data FILE", code="E316")
+        raise ConfigError("no training data: pass --data FILE", code=Code.DATA_TOO_FEW)
     from collections import Counter
 
     from msgcheck.model import STYLES, normalise_text
@@ -52,14 +52,14 @@ def train(ctx: click.Context, data: tuple[str, ...], no_bundled: bool, output: s
             key = normalise_text(ex.text).lower()
             if key in seen:
                 raise ConfigError(f"duplicate text (also at {seen[key]})", path=ex.source,
-                                  code="E315")
+                                  code=Code.DATA_DUPLICATE)
             seen[key] = ex.source
             examples.append(ex)
     counts = Counter(e.style for e in examples)
     if any(counts.get(s, 0) < MIN_PER_CLASS for s in STYLES):
         got = ", ".join(f"{s}={counts.get(s, 0)}" for s in STYLES)
         raise ConfigError(f"too few examples: at least {MIN_PER_CLASS} per class needed ({got})",
-                          path=", ".join(files), code="E316")
+                          path=", ".join(files), code=Code.DATA_TOO_FEW)
     embedder, nlp = embedder_and_nlp(no_cache)
     model = fit(encode_examples(examples, embedder, nlp), embedder.identity)
     tmp = Path(output).with_suffix(".tmp")
@@ -100,12 +100,12 @@ def evaluate(data: tuple[str, ...], platform_path: str | None, pillar_sets: tupl
     --corpus scores real companies' copy (docs/quality.md).
     """
     from msgcheck import evaluate as ev
-    from msgcheck.errors import ConfigError
+    from msgcheck.errors import Code, ConfigError
     from msgcheck.style.examples import load_examples
 
     if not (data or pillar_sets or corpora or cv_folds):
         raise ConfigError("nothing to evaluate: pass --data FILE, --pillar-set DIR, --corpus DIR "
-                          "or --cv K", code="E317")
+                          "or --cv K", code=Code.NOTHING_TO_EVALUATE)
     settings = engine_settings_for_evaluation(no_cache, style_model)
     judge = ev.engine_judge(settings)
     examples_in = [e for f in data for e in load_examples(f, min_per_class=1)]
@@ -159,7 +159,7 @@ def engine_settings_for_evaluation(no_cache: bool, style_model: str | None) -> A
 
 def _data_pillar_set(examples: list[Any], platform_path: str | None) -> list[Any]:
     """Rows of --data that carry a pillar, as a labelled platform (needs --platform)."""
-    from msgcheck.errors import ConfigError
+    from msgcheck.errors import Code, ConfigError
     from msgcheck.evaluate import LabelledPlatform
     from msgcheck.platform import load_platform
 
@@ -168,14 +168,14 @@ def _data_pillar_set(examples: list[Any], platform_path: str | None) -> list[Any
         return []
     if not (platform_path or os.environ.get("MSGCHECK_PLATFORM")):
         raise ConfigError("rows carry a pillar column: pass --platform to score them",
-                          code="E317")
+                          code=Code.NOTHING_TO_EVALUATE)
     platform = load_platform(platform_path_from(platform_path))
     unknown = {e.pillar for e in with_pillar} - {p.id for p in platform.pillars} - {
         "off_platform"}
     if unknown:
         bad = next(e for e in with_pillar if e.pillar in unknown)
         raise ConfigError(f"unknown pillar {bad.pillar!r} (not in {platform.path})",
-                          path=bad.source, code="E319")
+                          path=bad.source, code=Code.DATA_UNKNOWN_LABEL)
     return [LabelledPlatform(
         "--data", platform, tuple(e.text for e in with_pillar),
         tuple(str(e.pillar) for e in with_pillar), tuple(e.style for e in with_pillar))]

@@ -26,7 +26,7 @@ from msgcheck.cli.common import (
     style_option,
     write_or_print,
 )
-from msgcheck.errors import MsgcheckError
+from msgcheck.errors import Code, MsgcheckError
 
 
 @click.command()
@@ -131,9 +131,9 @@ def check(paths: tuple[str, ...], platform_path: str | None, config_path: str | 
     readable = [d for d in report.documents if d.kind != "unreadable"]
     if not readable:
         for f in report.findings:
-            echo(f"error{f.message[:6]} {f.location.source}: {f.message[7:]}"
-                  if f.message.startswith("[E") else f"error: {f.location}: {f.message}",
-                  err=True)
+            code, reason = f.evidence.get("code"), f.evidence.get("reason", f.message)
+            echo(f"error[{code}] {f.location.source}: {reason}" if code
+                 else f"error: {f.location}: {f.message}", err=True)
         return int(ExitStatus.ERROR)
     if write_baseline:
         n = baselines.write(report, write_baseline)
@@ -176,7 +176,8 @@ def classify(file: str, platform_path: str | None, no_cache: bool,
         try:
             data = Path(file).read_bytes()
         except OSError as exc:
-            raise MsgcheckError(f"cannot read: {exc.strerror}", path=file, code="E102") from None
+            raise MsgcheckError(f"cannot read: {exc.strerror}", path=file,
+                                code=Code.INPUT_NOT_FOUND) from None
         source = file
     text = data.decode("utf-8", errors="replace")
     lines = text.splitlines()

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from msgcheck.crawl.urls import netloc
-from msgcheck.errors import MsgcheckError
+from msgcheck.errors import Code, MsgcheckError
 from msgcheck.version import __version__
 
 USER_AGENT = f"msgcheck/{__version__} (+https://github.com/msgcheck/msgcheck)"
@@ -44,7 +44,7 @@ ProgressFn = Callable[[dict[str, Any]], None]
 class CrawlError(MsgcheckError):
     """The crawl could not be judged at all (no start URL answered, the crawler failed)."""
 
-    code = "E120"
+    code = Code.CRAWL
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from msgcheck.errors import InputError
+from msgcheck.errors import Code, InputError
 from msgcheck.ingest import docx, html, markdown, pptx, text
 from msgcheck.model import Document
 
@@ -62,13 +62,14 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[InputError]]
             if not found:
                 errors.append(InputError(
                     "folder holds no .pptx, .docx, .md, .html, .htm or .txt files",
-                    path=str(path), code="E110",
+                    path=str(path), code=Code.INPUT_NONE,
                 ))
             files.extend(found)
         elif path.is_file():
             files.append(path)
         else:
-            errors.append(InputError("no such file or folder", path=str(path), code="E102"))
+            errors.append(InputError("no such file or folder", path=str(path),
+                                     code=Code.INPUT_NOT_FOUND))
     # The same file given twice (a file and its folder) is read once.
     unique = list(dict.fromkeys(files))
     return unique, errors
@@ -82,17 +83,18 @@ def read_path(path: Path, source: str | None = None) -> Document:
         raise InputError(
             f"unsupported format {path.suffix or '(no suffix)'!r}",
             path=shown,
-            code="E103",
+            code=Code.INPUT_FORMAT,
             hint="msgcheck reads " + ", ".join(sorted(READERS)),
         )
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InputError(f"file is {size // 2**20} MiB, over the 200 MiB limit", path=shown,
-                             code="E105")
+                             code=Code.INPUT_TOO_LARGE)
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path=shown, code="E102") from None
+        raise InputError(f"cannot read: {exc.strerror}", path=shown,
+                         code=Code.INPUT_NOT_FOUND) from None
     return read_bytes(data, shown, reader)
 
 
@@ -104,5 +106,5 @@ def read_bytes(data: bytes, source: str, reader: Reader) -> Document:
         raise
     except Exception as exc:  # a parser bug on odd input must not end the run
         raise InputError(
-            f"cannot parse: {type(exc).__name__}: {exc}", path=source, code="E104"
+            f"cannot parse: {type(exc).__name__}: {exc}", path=source, code=Code.INPUT_CONTENT
         ) from exc

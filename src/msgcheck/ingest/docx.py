@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from msgcheck.errors import InputError
+from msgcheck.errors import Code, InputError
 from msgcheck.ingest.pptx import inspect_archive
 from msgcheck.ingest.text import collapse, parse_suppression
 from msgcheck.model import Block, Document, Location, Scope
@@ -40,7 +40,7 @@ def read(data: bytes, source: str) -> Document:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types on damaged parts
         raise InputError(f"cannot open document: {type(exc).__name__}: {exc}", path=source,
-                         code="E107") from None
+                         code=Code.INPUT_ARCHIVE) from None
     blocks: list[Block] = []
     pending: frozenset[str] = frozenset()
     seen_title = False

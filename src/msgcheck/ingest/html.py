@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from msgcheck.errors import InputError
+from msgcheck.errors import Code, InputError
 from msgcheck.ingest.text import collapse, parse_suppression
 from msgcheck.model import Block, Document, Location, Scope
 
@@ -45,14 +45,14 @@ class _Open:
 def decode_html(data: bytes, source: str) -> str:
     """HTML bytes to text, honouring BOMs and meta charset; InputError when not text."""
     if not data.strip():
-        raise InputError("empty input", path=source, code="E104")
+        raise InputError("empty input", path=source, code=Code.INPUT_CONTENT)
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("binary data, not HTML", path=source, code="E104")
+        raise InputError("binary data, not HTML", path=source, code=Code.INPUT_CONTENT)
     from bs4 import UnicodeDammit
 
     dammit = UnicodeDammit(data, ["utf-8", "windows-1252"], is_html=True)
     if dammit.unicode_markup is None:
-        raise InputError("cannot detect the text encoding", path=source, code="E104")
+        raise InputError("cannot detect the text encoding", path=source, code=Code.INPUT_CONTENT)
     return dammit.unicode_markup
 
 
@@ -64,11 +64,12 @@ def read(data: bytes, source: str) -> Document:
     text = decode_html(data, source)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     if not text.strip():
-        raise InputError("empty input", path=source, code="E104")
+        raise InputError("empty input", path=source, code=Code.INPUT_CONTENT)
     try:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
-        raise InputError(f"cannot parse HTML: {exc}", path=source, code="E104") from None
+        raise InputError(f"cannot parse HTML: {exc}", path=source,
+                         code=Code.INPUT_CONTENT) from None
     lines = text.splitlines()
     walker = _Walker(source, lines, lxml.etree.Comment)
     title = _head(root, walker)

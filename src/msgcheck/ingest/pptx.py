@@ -13,7 +13,7 @@ import io
 import zipfile
 from typing import Any
 
-from msgcheck.errors import InputError
+from msgcheck.errors import Code, InputError
 from msgcheck.ingest.text import collapse, parse_suppression
 from msgcheck.model import Block, Document, Location, Scope
 
@@ -28,32 +28,32 @@ def inspect_archive(data: bytes, source: str, required: str = "ppt/presentation.
                     label: str = "PowerPoint deck", suffix: str = ".pptx") -> None:
     """Refuse inputs that are not a sane Office archive, before any XML is parsed."""
     if not data:
-        raise InputError("empty file", path=source, code="E104")
+        raise InputError("empty file", path=source, code=Code.INPUT_CONTENT)
     if data.startswith(OLE_MAGIC):
         raise InputError(
             f"encrypted file or legacy binary format (an OLE file, not a {suffix} archive)",
-            path=source, code="E106",
+            path=source, code=Code.INPUT_ENCRYPTED,
             hint=f"remove the password, or save the file as {suffix}",
         )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         looks = "text" if _looks_like_text(data) else "binary data"
         raise InputError(f"not a {suffix} file (not a zip archive; looks like {looks})",
-                         path=source, code="E107")
+                         path=source, code=Code.INPUT_ARCHIVE)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
-        raise InputError(f"corrupt archive: {exc}", path=source, code="E107") from None
+        raise InputError(f"corrupt archive: {exc}", path=source, code=Code.INPUT_ARCHIVE) from None
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_ENTRIES:
             raise InputError(f"archive holds {len(infos)} entries, over {MAX_ENTRIES}; refused",
-                             path=source, code="E105")
+                             path=source, code=Code.INPUT_TOO_LARGE)
         total = sum(i.file_size for i in infos)
         if total > MAX_TOTAL_UNCOMPRESSED:
             raise InputError(
                 f"archive declares {total // 2**20} MiB uncompressed, over "
                 f"{MAX_TOTAL_UNCOMPRESSED // 2**20} MiB; refused as a possible zip bomb",
-                path=source, code="E105")
+                path=source, code=Code.INPUT_TOO_LARGE)
         for info in infos:
             if info.file_size > MAX_MEMBER_UNCOMPRESSED or (
                 info.compress_size and info.file_size / info.compress_size > MAX_RATIO
@@ -62,18 +62,18 @@ def inspect_archive(data: bytes, source: str, required: str = "ppt/presentation.
                 raise InputError(
                     f"archive member {info.filename} expands {info.compress_size} -> "
                     f"{info.file_size} bytes; refused as a possible zip bomb",
-                    path=source, code="E105")
+                    path=source, code=Code.INPUT_TOO_LARGE)
         names = {i.filename for i in infos}
         if required not in names:
             kind = ("a Word document" if "word/document.xml" in names
                     else "a PowerPoint deck" if "ppt/presentation.xml" in names
                     else "an Excel workbook" if "xl/workbook.xml" in names else "a zip archive")
             raise InputError(f"not a {label}: the archive is {kind}", path=source,
-                             code="E107")
+                             code=Code.INPUT_ARCHIVE)
         bad = archive.testzip()
         if bad is not None:
             raise InputError(f"corrupt archive: member {bad} fails its CRC check", path=source,
-                             code="E107")
+                             code=Code.INPUT_ARCHIVE)
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -94,7 +94,7 @@ def read(data: bytes, source: str) -> Document:
         deck = Presentation(io.BytesIO(data))
     except Exception as exc:  # python-pptx raises many types on damaged parts
         raise InputError(f"cannot open deck: {type(exc).__name__}: {exc}", path=source,
-                         code="E107") from None
+                         code=Code.INPUT_ARCHIVE) from None
     blocks: list[Block] = []
     title: str | None = None
     for number, slide in enumerate(deck.slides, start=1):
@@ -102,7 +102,7 @@ def read(data: bytes, source: str) -> Document:
             slide_blocks, ignore = _slide_blocks(slide, number, source)
         except Exception as exc:
             raise InputError(f"slide {number}: cannot read: {type(exc).__name__}: {exc}",
-                             path=source, code="E104") from None
+                             path=source, code=Code.INPUT_CONTENT) from None
         for block in slide_blocks:
             if ignore and block.scope != "notes":
                 block = Block(block.text, block.location, block.scope, block.anchors,

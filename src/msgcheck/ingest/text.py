@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from msgcheck.errors import InputError
+from msgcheck.errors import Code, InputError
 from msgcheck.model import Anchor, Block, Document, Location, Scope
 
 BULLET = re.compile(r"^(\s*)([-*+\u2022\u25aa\u25cf\u2013]|\d{1,2}[.)])\s+")
@@ -17,9 +17,9 @@ def decode(data: bytes, source: str) -> str:
     Binary data (NUL bytes) and empty input are InputErrors naming the source.
     """
     if not data.strip():
-        raise InputError("empty input", path=source, code="E104")
+        raise InputError("empty input", path=source, code=Code.INPUT_CONTENT)
     if b"\x00" in data[:8192]:
-        raise InputError("binary data, not text", path=source, code="E104",
+        raise InputError("binary data, not text", path=source, code=Code.INPUT_CONTENT,
                          hint="msgcheck reads .pptx, .md, .html, .htm and .txt")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -30,7 +30,8 @@ def decode(data: bytes, source: str) -> str:
 
         dammit = UnicodeDammit(data, ["utf-8", "windows-1252", "latin-1"])
         if dammit.unicode_markup is None:
-            raise InputError("cannot detect the text encoding", path=source, code="E104") from None
+            raise InputError("cannot detect the text encoding", path=source,
+                             code=Code.INPUT_CONTENT) from None
         return dammit.unicode_markup
 
 

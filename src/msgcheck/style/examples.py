@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from msgcheck.errors import ConfigError
+from msgcheck.errors import Code, ConfigError
 from msgcheck.model import STYLES, normalise_text
 
 MIN_PER_CLASS = 5
@@ -55,18 +55,21 @@ def load_examples(path: str | Path, *, min_per_class: int = MIN_PER_CLASS,
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", path=str(p), code="E310") from None
+        raise ConfigError(f"cannot read: {exc.strerror}", path=str(p),
+                          code=Code.DATA_UNREADABLE) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 text (byte {exc.start})", path=str(p), code="E310") from None
+        raise ConfigError(f"not UTF-8 text (byte {exc.start})", path=str(p),
+                          code=Code.DATA_UNREADABLE) from None
     suffix = p.suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
         rows = _jsonl_rows(text, str(p))
     elif suffix in (".csv", ".tsv"):
         rows = _csv_rows(text, str(p), "\t" if suffix == ".tsv" else ",")
     else:
-        raise ConfigError(f"unsupported training file type {suffix!r}", path=str(p), code="E311",
+        raise ConfigError(f"unsupported training file type {suffix!r}", path=str(p),
+                          code=Code.DATA_FORMAT,
                           hint="use .csv or .jsonl with columns text, style[, pillar]")
     examples: list[Example] = []
     seen: dict[str, int] = {}
@@ -77,18 +80,18 @@ def load_examples(path: str | Path, *, min_per_class: int = MIN_PER_CLASS,
         if text_value is None or style is None:
             missing = [k for k in ("text", "style") if row.get(k) is None]
             raise ConfigError(f"row is missing column {', '.join(missing)}", path=str(p),
-                              line=line, code="E312",
+                              line=line, code=Code.DATA_COLUMN,
                               hint="each row needs text and style (pain, feature or neutral)")
         if not isinstance(text_value, str) or not text_value.strip():
-            raise ConfigError("empty text", path=str(p), line=line, code="E313")
+            raise ConfigError("empty text", path=str(p), line=line, code=Code.DATA_EMPTY_TEXT)
         style = str(style).strip().lower()
         if style not in STYLES:
             raise ConfigError(f"unknown style label {style!r}", path=str(p), line=line,
-                              code="E314", hint="labels are pain, feature and neutral")
+                              code=Code.DATA_STYLE, hint="labels are pain, feature and neutral")
         key = normalise_text(text_value).lower()
         if key in seen:
             raise ConfigError(f"duplicate text (first at row {seen[key]})", path=str(p),
-                              line=line, code="E315")
+                              line=line, code=Code.DATA_DUPLICATE)
         seen[key] = line
         pillar = row.get("pillar")
         pillar = str(pillar).strip() if pillar not in (None, "") else None
@@ -100,7 +103,7 @@ def load_examples(path: str | Path, *, min_per_class: int = MIN_PER_CLASS,
         got = ", ".join(f"{s}={counts.get(s, 0)}" for s in STYLES)
         raise ConfigError(
             f"too few examples: at least {min_per_class} per class needed ({got})",
-            path=str(p), code="E316")
+            path=str(p), code=Code.DATA_TOO_FEW)
     return examples
 
 
@@ -113,10 +116,10 @@ def _jsonl_rows(text: str, shown: str) -> list[tuple[int, dict[str, Any]]]:
             value = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise ConfigError(f"invalid JSON: {exc.msg}", path=shown, line=line,
-                              code="E311") from None
+                              code=Code.DATA_FORMAT) from None
         if not isinstance(value, dict):
             raise ConfigError("expected a JSON object per line", path=shown, line=line,
-                              code="E311")
+                              code=Code.DATA_FORMAT)
         rows.append((line, value))
     return rows
 
@@ -124,12 +127,12 @@ def _jsonl_rows(text: str, shown: str) -> list[tuple[int, dict[str, Any]]]:
 def _csv_rows(text: str, shown: str, delimiter: str) -> list[tuple[int, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     if reader.fieldnames is None:
-        raise ConfigError("empty file", path=shown, code="E311")
+        raise ConfigError("empty file", path=shown, code=Code.DATA_FORMAT)
     fields = [f.strip().lower() for f in reader.fieldnames]
     for required in ("text", "style"):
         if required not in fields:
             raise ConfigError(f"missing column {required!r} in the header", path=shown, line=1,
-                              code="E312", hint="the header must name text and style")
+                              code=Code.DATA_COLUMN, hint="the header must name text and style")
     reader.fieldnames = fields
     rows = []
     for row in reader:

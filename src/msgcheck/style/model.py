@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from msgcheck.errors import ModelError
+from msgcheck.errors import Code, ModelError
 from msgcheck.model import STYLES
 from msgcheck.style.features import FEATURE_NAMES
 
@@ -135,7 +135,8 @@ class StyleModel:
                 meta=dict(data.get("meta", {})),
             )
         except (ValueError, KeyError, TypeError, IndexError) as exc:
-            raise ModelError(f"invalid style model: {exc}", path=source, code="E402") from None
+            raise ModelError(f"invalid style model: {exc}", path=source,
+                             code=Code.STYLE_MODEL) from None
 
 
 BUNDLED_MODEL = "style_model.json"
@@ -164,7 +165,7 @@ def _read_style_model(path: str | Path | None) -> StyleModel:
         try:
             text = resources.files("msgcheck.style").joinpath("data", BUNDLED_MODEL).read_text("utf-8")
         except FileNotFoundError:
-            raise ModelError("the bundled style model is missing", code="E402",
+            raise ModelError("the bundled style model is missing", code=Code.STYLE_MODEL,
                              hint="rebuild it with `msgcheck train`") from None
         return StyleModel.from_json(text, "bundled style model")
     p = Path(path)
@@ -172,4 +173,4 @@ def _read_style_model(path: str | Path | None) -> StyleModel:
         return StyleModel.from_json(p.read_text("utf-8"), str(p))
     except OSError as exc:
         raise ModelError(f"cannot read style model: {exc.strerror}", path=str(p),
-                         code="E402") from None
+                         code=Code.STYLE_MODEL) from None
