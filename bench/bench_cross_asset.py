@@ -92,7 +92,7 @@ def main() -> None:
         tracemalloc.stop()
         rows.append({"claims": n, "assets": len(analysis.documents),
                      "seconds": round(min(times), 2), "peak_mib": round(peak / 2**20, 1),
-                     "shadow_messages": len(extras["shadow_messages"])})
+                     "shadow_messages": len(extras.shadow_messages)})
     if len(rows) >= 2:
         rows.append({"time_ratio": round(rows[-1]["seconds"] / rows[0]["seconds"], 1),
                      "size_ratio": rows[-1]["claims"] // rows[0]["claims"]})

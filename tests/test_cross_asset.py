@@ -45,7 +45,7 @@ def _doc(name: str, text: str):
 @pytest.mark.model
 def test_single_asset_says_there_is_nothing_to_compare(engine):
     analysis = engine.analyze([_doc("one.md", "# Close faster\n\nStop paying twice.\n")])
-    extras = cross_asset(analysis)
+    extras = cross_asset(analysis).to_dict()
     assert extras["coverage"]["note"].startswith("only one asset")
     assert extras["competing"] == [] and extras["shadow_messages"] == []
     assert extras["leads"] is None or extras["leads"]["statement"] is None
@@ -60,7 +60,7 @@ def test_shadow_message_across_assets(engine):
                      "from one calendar.\n- Close the month in days, not weeks.\n"),
         _doc("c.md", "# Audit-ready\n\n- Hand your auditors the approval history.\n"),
     ]
-    extras = cross_asset(engine.analyze(docs))
+    extras = cross_asset(engine.analyze(docs)).to_dict()
     shadows = extras["shadow_messages"]
     assert shadows, extras
     assert shadows[0]["assets"] == ["a.md", "b.md"]
@@ -73,7 +73,7 @@ def test_coverage_counts_claims_per_pillar(engine):
     docs = [_doc("a.md", "# Close faster\n\n- Close the month in days, not weeks.\n"
                          "- Stop paying the same invoice twice.\n"),
             _doc("b.md", "# Audit\n\n- Every invoice carries its own audit trail.\n")]
-    cov = cross_asset(engine.analyze(docs))["coverage"]
+    cov = cross_asset(engine.analyze(docs)).coverage
     by_source = {a["source"]: a for a in cov["assets"]}
     assert by_source["a.md"]["counts"]["faster-close"] >= 1
     assert by_source["a.md"]["counts"]["spend-control"] >= 1
@@ -84,5 +84,5 @@ def test_coverage_counts_claims_per_pillar(engine):
 @pytest.mark.model
 def test_assets_with_no_claims_do_not_crash(engine):
     docs = [_doc("a.md", "[Learn more](https://x.example)\n"), _doc("b.md", "Pricing\n")]
-    extras = cross_asset(engine.analyze(docs))
+    extras = cross_asset(engine.analyze(docs)).to_dict()
     assert extras["coverage"]["note"] == "no asset has claims to compare"

@@ -11,7 +11,8 @@ Each asset is judged against the platform by the checks; this module looks acros
   near-linear: random-hyperplane buckets (two tables) and a leader pass inside each bucket, so
   100k claims never meet an all-pairs matrix.
 
-Everything here is a pure function of the Analysis; the result lands in `Report.extras`.
+Everything here is a pure function of the Analysis; the result is a frozen `CrossAsset` that the
+pipeline hands to the Report when it builds it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from msgcheck.analysis import (
     supports_pillar,
 )
 from msgcheck.checks.base import judged
-from msgcheck.model import ClaimResult
+from msgcheck.model import ClaimResult, CrossAsset
 
 SHADOW_MIN_ASSETS = 2
 SHADOW_LIMIT = 20
@@ -48,8 +49,8 @@ def asset_group(kind: str, source: str) -> str:
     return "draft"
 
 
-def cross_asset(analysis: Analysis) -> dict[str, Any]:
-    """Every cross-asset section, as plain data for `Report.extras`."""
+def cross_asset(analysis: Analysis) -> CrossAsset:
+    """Every cross-asset section, as JSON-ready data."""
     kinds = {d.source: d.kind for d in analysis.documents}
     cal = analysis.index.calibration
     docs = {s: [r for r in rs if judged(r)] for s, rs in by_document(analysis.results).items()}
@@ -77,14 +78,14 @@ def cross_asset(analysis: Analysis) -> dict[str, Any]:
     style_mix = [{"source": s, "claims": len(docs[s]),
                   **{k: sum(1 for r in docs[s] if r.style == k) for k in ("pain", "feature", "neutral")}}
                  for s in sorted(docs)]
-    return {
-        "coverage": {"pillars": pillars, "assets": assets, "note": note},
-        "style_mix": style_mix,
-        "leads": leads(assets, analysis),
-        "competing": competing(docs, kinds, analysis),
-        "shadow_messages": shadow_messages(analysis),
-        "value_prop": value_prop(analysis),
-    }
+    return CrossAsset.of(
+        coverage={"pillars": pillars, "assets": assets, "note": note},
+        style_mix=style_mix,
+        leads=leads(assets, analysis),
+        competing=competing(docs, kinds, analysis),
+        shadow_messages=shadow_messages(analysis),
+        value_prop=value_prop(analysis),
+    )
 
 
 def leads(assets: Sequence[dict[str, Any]], analysis: Analysis) -> dict[str, Any] | None:

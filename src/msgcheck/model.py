@@ -317,6 +317,46 @@ class DocumentSummary:
 REPORT_VERSION = 1
 
 
+SECTIONS = ("coverage", "style_mix", "leads", "competing", "shadow_messages", "value_prop",
+            "trends")
+
+
+@dataclass(frozen=True, slots=True)
+class CrossAsset:
+    """What a scan sees across assets (cross_asset.py), or a crawl's trends: JSON-ready sections,
+    built once, before the report, and never changed."""
+
+    sections: tuple[str, ...] = ()
+    """The sections this result holds, in output order (names from SECTIONS)."""
+    coverage: Any = None
+    """Assets x pillars: {pillars, assets: [{source, group, claims, counts, off_platform, drift}],
+    note}."""
+    style_mix: Any = None
+    """Per asset: {source, claims, pain, feature, neutral}."""
+    leads: Any = None
+    """Which pillars each group of assets leads with: {groups, statement}, or None."""
+    competing: Any = None
+    """Pillars some assets state as approved while others talk around them."""
+    shadow_messages: Any = None
+    """Off-platform themes that recur across assets, clustered."""
+    value_prop: Any = None
+    """Each asset's lead and its similarity with the value proposition."""
+    trends: Any = None
+    """Past crawl runs, for the crawl's HTML report."""
+
+    @classmethod
+    def of(cls, **sections: Any) -> CrossAsset:
+        """A result holding exactly these sections (renderers read them forgivingly)."""
+        unknown = set(sections) - set(SECTIONS)
+        if unknown:
+            raise TypeError(f"unknown cross-asset sections: {sorted(unknown)}")
+        return cls(tuple(sections), **sections)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `cross_asset` object of the JSON report."""
+        return {name: getattr(self, name) for name in self.sections}
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     """Everything a run found; the one thing renderers and the history store read."""
@@ -337,8 +377,8 @@ class Report:
     """Per-claim results, for the JSON report and cross-asset views."""
     pillars: tuple[tuple[str, str], ...] = ()
     """(pillar id, pillar name) in platform order."""
-    extras: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-    """Cross-asset sections added by later stages (coverage, shadow messages...)."""
+    cross_asset: CrossAsset | None = field(default=None, compare=False, hash=False)
+    """Cross-asset sections (scan) or trends (crawl), when the run computed them."""
     notes: tuple[str, ...] = ()
     """Things the person running msgcheck should know that are not findings (stale feedback)."""
 
@@ -366,5 +406,6 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             "claims": [c.to_dict() for c in self.claims],
             **({"notes": list(self.notes)} if self.notes else {}),
-            **({"cross_asset": self.extras} if self.extras else {}),
+            **({"cross_asset": self.cross_asset.to_dict()}
+               if self.cross_asset and self.cross_asset.sections else {}),
         }

@@ -25,6 +25,7 @@ from msgcheck.ingest import text as text_reader
 from msgcheck.model import (
     Block,
     ClaimResult,
+    CrossAsset,
     Document,
     DocumentSummary,
     Finding,
@@ -113,12 +114,12 @@ class Engine:
         notes = self._reviewed(analysis, findings)
         findings.extend(unreadable_findings(analysis.errors, self.settings.options))
         findings.sort(key=Finding.sort_key)
-        report = build_report(analysis, findings, self.settings, notes)
+        across = None
         if self.settings.cross_asset:
             from msgcheck.cross_asset import cross_asset
 
-            report.extras.update(cross_asset(analysis))
-        return report
+            across = cross_asset(analysis)
+        return build_report(analysis, findings, self.settings, notes, across)
 
     def _reviewed(self, analysis: Analysis, findings: list[Finding]) -> tuple[str, ...]:
         """Remove findings reviewers accepted (in place); notes on verdicts gone stale."""
@@ -239,7 +240,7 @@ def unreadable_findings(errors: Sequence[InputError], options: CheckOptions) -> 
 
 
 def build_report(analysis: Analysis, findings: Sequence[Finding], settings: Settings,
-                 notes: tuple[str, ...] = ()) -> Report:
+                 notes: tuple[str, ...] = (), cross_asset: CrossAsset | None = None) -> Report:
     """Summaries per document plus the sorted findings."""
     summaries: list[DocumentSummary] = []
     by_doc: dict[str, list[ClaimResult]] = {}
@@ -269,4 +270,5 @@ def build_report(analysis: Analysis, findings: Sequence[Finding], settings: Sett
         claims=analysis.results,
         pillars=tuple((p.id, p.name) for p in analysis.platform.pillars),
         notes=notes,
+        cross_asset=cross_asset,
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from msgcheck.model import DocumentSummary, Finding, Location, Report, Severity
+from msgcheck.model import CrossAsset, DocumentSummary, Finding, Location, Report, Severity
 from msgcheck.report import html
 
 SCRIPT = "<script>alert(1)</script>"
@@ -117,6 +117,8 @@ def make_report(findings: tuple[Finding, ...] = ALL, **kw: Any) -> Report:
         "platform_digest": "9f0c1e2d3c4b5a69788796a5e4f3", "company": "Ledgerline",
         "tool_version": "0.1.0", "created_at": "2026-01-01T00:00:00Z", "pillars": PILLARS,
     }
+    if "extras" in kw:  # the sections as plain data, the way renderers read them
+        kw["cross_asset"] = CrossAsset.of(**kw.pop("extras"))
     base.update(kw)
     return Report(**base)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from msgcheck.model import DocumentSummary, Finding, Location, Report, Severity
+from msgcheck.model import CrossAsset, DocumentSummary, Finding, Location, Report, Severity
 from msgcheck.report import html
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -107,7 +107,7 @@ def make_report() -> Report:
     return Report(findings=tuple(sorted(FINDINGS, key=Finding.sort_key)), documents=docs,
                   platform_digest="9f0c1e2d3c4b5a69788796a5", company="Ledgerline",
                   tool_version="0.1.0", created_at="2026-01-04T02:00:00Z", pillars=PILLARS,
-                  extras=extras)
+                  cross_asset=CrossAsset.of(**extras))
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from msgcheck.model import DocumentSummary, Finding, Location, Report, Severity
+from msgcheck.model import CrossAsset, DocumentSummary, Finding, Location, Report, Severity
 from msgcheck.report import markdown
 
 HOSTILE = "Fast | cheap *and* `rm -rf` <script>alert(1)</script> [x](https://e.vil) $49 @devs _now_"
@@ -50,6 +50,8 @@ def make_report(findings: tuple[Finding, ...] = ALL, **kw: Any) -> Report:
         created_at="2026-01-01T00:00:00Z",
         pillars=(("faster-close", "Faster close"), ("fewer-errors", "Fewer errors")),
     )
+    if "extras" in kw:  # the sections as plain data, the way renderers read them
+        kw["cross_asset"] = CrossAsset.of(**kw.pop("extras"))
     base.update(kw)
     return Report(**base)
 
@@ -190,8 +192,10 @@ def test_coverage_as_a_bare_matrix_and_unknown_shapes_are_handled():
     out = markdown.render(make_report(extras={"coverage": bare}))
     rows = table_rows(out.split("### Coverage", 1)[1])
     assert cells(rows[2]) == ["Faster close", "\u2713", "\u2014"]
-    for odd in ({"coverage": ["not", "a", "matrix"]}, {"coverage": {}}, {"other": 1}, {}):
+    for odd in ({"coverage": ["not", "a", "matrix"]}, {"coverage": {}}, {}):
         assert "Coverage" not in markdown.render(make_report(extras=odd))
+    with pytest.raises(TypeError, match="unknown cross-asset sections"):
+        CrossAsset.of(other=1)
 
 
 def test_output_is_deterministic_and_independent_of_finding_order():

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from msgcheck.history import trends
-from msgcheck.model import DocumentSummary, Report
+from msgcheck.model import CrossAsset, DocumentSummary, Report
 from msgcheck.report import html
 from msgcheck.report.markdown import escape
 from msgcheck.report.words import plural
@@ -53,9 +53,9 @@ def render_html(report: CrawlReport, db_url: str, last_n: int = 30) -> str:
         company=report.company,
         tool_version=report.tool_version,
         created_at=report.finished_at,
-        extras={"trends": [{"run": r["id"], "created_at": r["started_at"],
-                            "findings": r["findings"], "coverage": r["coverage"],
-                            "styles": r["styles"]} for r in runs]},
+        cross_asset=CrossAsset.of(trends=[
+            {"run": r["id"], "created_at": r["started_at"], "findings": r["findings"],
+             "coverage": r["coverage"], "styles": r["styles"]} for r in runs]),
     )
     return html.render(as_report)
 

@@ -2,7 +2,7 @@
 
 A headline with counts per severity, a table of documents, then the most severe findings grouped
 by document (capped, so a big crawl still fits in one comment), and the coverage matrix when a
-later stage added one to `report.extras`.
+later stage added one to `report.cross_asset`.
 
 Every piece of text that comes from an input (claims, suggestions, messages that quote a claim,
 file names) goes through `escape`: a claim containing `|`, `*`, backticks or `<script>` cannot
@@ -172,7 +172,7 @@ def _ordered(names: Iterable[str], preferred: Sequence[str]) -> list[str]:
 
 
 def _coverage(report: Report, limit: int) -> list[str]:
-    coverage = report.extras.get("coverage")
+    coverage = report.cross_asset.coverage if report.cross_asset else None
     if not coverage:
         return []
     lines = ["", "### Coverage", ""]

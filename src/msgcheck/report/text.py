@@ -64,7 +64,7 @@ def _cross_asset(console: object, report: Report) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    extras = report.extras
+    extras = report.cross_asset.to_dict() if report.cross_asset else {}
     coverage = extras.get("coverage")
     if not coverage:
         return
