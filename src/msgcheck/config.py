@@ -170,6 +170,33 @@ class Config:
     files: tuple[str, ...] = field(default=())
     """Config files read."""
 
+    @property
+    def platform(self) -> str | None:
+        """The platform file or folder, if any source named one."""
+        value = self.values["platform"]
+        return str(value) if value else None
+
+    @property
+    def fail_on(self) -> str:
+        """The lowest severity that fails the run: error, warning, suggestion or never."""
+        return str(self.values["fail-on"])
+
+    @property
+    def style_model(self) -> str | None:
+        """A team-trained style model, or None for the bundled one."""
+        value = self.values["style-model"]
+        return str(value) if value else None
+
+    @property
+    def select(self) -> tuple[str, ...]:
+        """Check-id prefixes to run (empty: all)."""
+        return tuple(self.values["select"])
+
+    @property
+    def ignore(self) -> tuple[str, ...]:
+        """Check-id prefixes to skip."""
+        return tuple(self.values["ignore"])
+
 
 DEFAULTS: dict[str, Any] = {
     "platform": None,

@@ -96,7 +96,7 @@ def engine_settings(config: Any, *, no_cache: bool, cross_asset: bool) -> Any:
     return Settings(
         options=resolver.base(),
         options_for=resolver if config.overrides else None,
-        style_model=config.values["style-model"],
+        style_model=config.style_model,
         cache_dir=None if no_cache else default_cache_dir(),
         created_at=os.environ.get("MSGCHECK_FIXED_TIME"),
         cross_asset=cross_asset,
@@ -106,7 +106,7 @@ def engine_settings(config: Any, *, no_cache: bool, cross_asset: bool) -> Any:
 def load_config_platform(config: Any) -> Any:
     from msgcheck.platform import load_platform
 
-    path = config.values["platform"]
+    path = config.platform
     if not path:
         raise click.UsageError(
             "no platform: pass --platform PATH, set MSGCHECK_PLATFORM, or add "

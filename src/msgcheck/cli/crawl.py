@@ -125,7 +125,7 @@ def crawl(urls: tuple[str, ...], platform_path: str | None, config_path: str | N
         include=_patterns(include, "--include"), exclude=_patterns(exclude, "--exclude"),
         timeout=timeout, retries=retries, backoff=backoff, start_delay=start_delay,
         http_cache_dir=str(default_http_cache(db_url, cache_dir)))
-    analysis = AnalysisSettings(OptionsResolver(settings).base(), settings.values["style-model"],
+    analysis = AnalysisSettings(OptionsResolver(settings).base(), settings.style_model,
                                 cache_dir, os.environ.get("MSGCHECK_FIXED_TIME"))
     with _Progress(enabled=not no_progress and sys.stderr.isatty(), total=max_pages) as bar:
         report = run_nightly(platform, config, db_url, analysis, progress=bar.update,
@@ -136,7 +136,7 @@ def crawl(urls: tuple[str, ...], platform_path: str | None, config_path: str | N
         echo(f"wrote {output}: {crawl_report.headline(report)}", err=True)
     else:
         echo(rendered)
-    return int(fail_status(_NewFindings(report.new), settings.values["fail-on"]))
+    return int(fail_status(_NewFindings(report.new), settings.fail_on))
 
 
 def _start_urls(urls: Sequence[str], sitemaps: Sequence[str]) -> tuple[str, ...]:

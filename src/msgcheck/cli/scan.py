@@ -67,7 +67,7 @@ def scan(paths: tuple[str, ...], platform_path: str | None, config_path: str | N
         echo(render(report, color=sys.stdout.isatty()))
     else:
         write_or_print(RENDERERS[fmt](report), output, report)
-    return int(fail_status(report, config.values["fail-on"]))
+    return int(fail_status(report, config.fail_on))
 
 
 @click.command()
@@ -153,7 +153,7 @@ def check(paths: tuple[str, ...], platform_path: str | None, config_path: str | 
               f"suggestions in {len(report.documents)} files ({claims} claims)", err=True)
     else:
         write_or_print(RENDERERS[fmt](report), output, report)
-    return int(fail_status(report, config.values["fail-on"]))
+    return int(fail_status(report, config.fail_on))
 
 
 @click.command()
