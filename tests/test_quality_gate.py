@@ -73,17 +73,17 @@ def real_copy(tools):
 
 def test_real_copy_pillar_top1_beats_the_plain_baseline_overall(real_copy):
     overall = pooled(real_copy).all_rows
-    assert overall.pillar_top1 >= FLOORS["realdev_pillar_top1"], overall
+    assert overall.pillar_top1 >= FLOORS["real_copy_pillar_top1"], overall
     assert overall.pillar_top1 > overall.baseline_top1, overall
 
 
 def test_real_copy_alignment_is_precise_and_quiet(real_copy):
     overall = pooled(real_copy).all_rows
-    assert overall.precision >= FLOORS["realdev_alignment_precision"], overall
-    assert overall.false_alarms <= FLOORS["realdev_false_alarms_max"], overall
-    assert overall.flagged >= FLOORS["realdev_flagged_min"], overall
+    assert overall.precision >= FLOORS["real_copy_alignment_precision"], overall
+    assert overall.false_alarms <= FLOORS["real_copy_false_alarms_max"], overall
+    assert overall.flagged >= FLOORS["real_copy_flagged_min"], overall
 
 
 def test_real_copy_style(real_copy):
     overall = pooled(real_copy).all_rows
-    assert overall.style_macro_f1 >= FLOORS["realdev_style_macro_f1"], overall
+    assert overall.style_macro_f1 >= FLOORS["real_copy_style_macro_f1"], overall
