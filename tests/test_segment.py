@@ -127,3 +127,17 @@ def test_longer_asks_are_calls_to_action(text):
                                   "Book meeting rooms and manage office visitors from one app."])
 def test_questions_and_capabilities_are_claims(text):
     assert fragment_kind(text, "body") is None
+
+
+@pytest.mark.parametrize("text", ["Ready to see it on your own invoices?",
+                                  "Want to see how it works?",
+                                  "Waiting to see the close in action?"])
+def test_prompts_in_front_of_a_call_to_action_are_not_claims(text):
+    assert fragment_kind(text, "body") == "cta"
+
+
+@pytest.mark.parametrize("text", ["Ready for a faster close?",
+                                  "Ready to close in days. Here is how.",
+                                  "Teams ready to automate AP close in four days?"])
+def test_questions_that_only_start_like_a_prompt_stay_claims(text):
+    assert fragment_kind(text, "body") is None

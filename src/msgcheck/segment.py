@@ -103,6 +103,9 @@ ASK = re.compile(
     r"session|intro|introduction|coffee)\b.{0,30}$",
     re.IGNORECASE,
 )
+# "Ready to see it on your own line?": the prompt in front of a call to action, not a claim.
+CTA_PROMPT = re.compile(
+    r"^(ready|want|waiting|curious|eager) to\b[^.!]{0,80}\?$", re.IGNORECASE)
 GREETING = re.compile(
     r"^(hi|hello|hey|dear|thanks|thank you|many thanks|best|regards|kind regards|best regards|"
     r"cheers|sincerely|warm regards|all the best|talk soon|p\.?s\.?)\b[^.!?]{0,30}[,.!]?$",
@@ -206,7 +209,7 @@ def fragment_kind(text: str, scope: str, header: bool = False) -> str | None:
         and re.search(r"\b(our|us|we|today|now|this week|next week)\b", rest))
     if strong or len(words) <= 7 and (read_cta or (CTA.match(lowered) and CTA_OBJECTS.search(rest))):
         return "cta"
-    if len(words) <= 16 and ASK.match(stripped):
+    if len(words) <= 16 and (ASK.match(stripped) or CTA_PROMPT.match(stripped)):
         return "cta"
     if scope in ("link", "button") and len(words) <= 5:
         return "cta" if scope == "button" else "navigation"
