@@ -44,6 +44,7 @@ from msgcheck.embed.base import (
 )
 from msgcheck.embed.torch import default_embedder
 from msgcheck.errors import ModelError
+from msgcheck.fileio import write_atomic
 
 EXPORT_RECIPE = "bert-last-hidden-state/torchscript/opset17/eager-attention/v1"
 """Names how `export_onnx` builds the graph; part of the cache folder's hash, so a change of
@@ -107,7 +108,7 @@ def export_onnx(target_dir: Path | str, quantize: bool = False) -> Path:
             built = Path(tmp) / "int8.onnx"
             _quantize(fp32, built)
         os.replace(built, final)  # same folder, so an atomic rename
-        _write_atomic(target / "export.json", json.dumps({
+        write_atomic(target / "export.json", json.dumps({
             "identity": onnx_identity(quantize),
             "recipe": EXPORT_RECIPE,
             "sha256": _sha256(final),
@@ -200,19 +201,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    # A name unique to this process and thread, created with the umask's mode (mkstemp's is 0600).
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        with tmp.open("x", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 @contextlib.contextmanager
