@@ -127,3 +127,21 @@ def test_verdicts_change_later_runs(platform_dir, tmp_path, capsys, monkeypatch)
     assert main(["check", "post.md", *args]) == 0
     err = capsys.readouterr().err
     assert "matches nothing in this run any more; ignored" in err
+
+
+def test_a_learning_curve_scores_every_point_on_the_same_lines(platform_dir):
+    from msgcheck.evaluate import Corpus, LabelledLine, teach_corpus
+
+    platform = load_platform(platform_dir)
+    lines = tuple(LabelledLine(f"Line {i} about closing faster.", "pain",
+                               "faster-close" if i % 2 else "audit-ready", None, ())
+                  for i in range(30)) + (LabelledLine("Off-topic line.", "neutral", None, None, ()),)
+    corpus = Corpus("fictional", platform, lines)
+    points = [teach_corpus(corpus, n, seed=1, held=10) for n in (0, 5, 10)]
+    assert points[0][0] is platform
+    assert points[0][1] == points[1][1] == points[2][1]
+    assert len(points[0][1]) == len(lines) - 20
+    for (taught, _), n in zip(points[1:], (5, 10)):
+        assert len(taught.pillar("faster-close").examples) == n
+        assert taught.digest != platform.digest
+    assert points[1][0].digest != points[2][0].digest

@@ -39,7 +39,8 @@ import numpy as np
 
 from msgcheck.embed import Embedder
 from msgcheck.errors import InputError
-from msgcheck.model import Claim, ClaimResult, Document, Status, normalise_text
+from msgcheck.feedback import claim_key
+from msgcheck.model import Claim, ClaimResult, Document, Status
 from msgcheck.platform import MessagePlatform, PlatformText
 from msgcheck.style.features import featurize
 from msgcheck.style.model import StyleModel
@@ -398,19 +399,17 @@ def superlative(text: str, approved: str) -> str | None:
     return None
 
 
-def rank_pillars(sims: np.ndarray, index: PlatformIndex, vector: np.ndarray) -> np.ndarray:
-    """Per pillar: its best text's similarity plus NAME_WEIGHT times the name's similarity."""
-    n_pillars = len(index.platform.pillars)
-    best = pillar_scores(sims[None, :], index.pillar_of, n_pillars)[0].astype(np.float64)
-    if index.name_vectors is not None and index.name_vectors.shape[0] == n_pillars:
-        best = best + NAME_WEIGHT * (index.name_vectors @ vector)
-    return best
+def rank_pillars(best: np.ndarray, index: PlatformIndex, vector: np.ndarray) -> np.ndarray:
+    """Per pillar: its best text's similarity (`best`) plus NAME_WEIGHT times the name's."""
+    if index.name_vectors is None:
+        return best.astype(np.float64)
+    return best.astype(np.float64) + NAME_WEIGHT * (index.name_vectors @ vector)
 
 
 def _status(claim: Claim, score: float, neutral: float, index: PlatformIndex
             ) -> tuple[Status, str | None]:
     """Status and, when the bands did not decide it, why it is drift."""
-    if index.reviewed_drift and normalise_text(claim.text).lower() in index.reviewed_drift:
+    if index.reviewed_drift and claim_key(claim.text) in index.reviewed_drift:
         return "drift", "reviewed as drift"
     words = superlative(claim.text, index.approved_words)
     if words is not None and claim.scope not in ("notes", "meta"):
@@ -428,11 +427,12 @@ def _result(claim: Claim, vector: np.ndarray, probs: np.ndarray, index: Platform
     style = max(style_model.classes, key=lambda c: (scores[c], -style_model.classes.index(c)))
     sims = index.vectors @ vector
     n_pillars = len(index.platform.pillars)
-    ranked = rank_pillars(sims, index, vector)
+    per_pillar = pillar_scores(sims[None, :], index.pillar_of, n_pillars)[0]
+    ranked = rank_pillars(per_pillar, index, vector)
     order = np.argsort(-ranked, kind="stable")
     best = int(order[0])
     margin = float(ranked[best] - ranked[order[1]]) if n_pillars > 1 else 1.0
-    best_score = float(pillar_scores(sims[None, :], index.pillar_of, n_pillars)[0].max())
+    best_score = float(per_pillar.max())
     vp_rows = np.flatnonzero(index.pillar_of < 0)
     vp_sim = float(sims[vp_rows].max()) if vp_rows.size else 0.0
     nearest = int(np.argmax(sims))

@@ -21,7 +21,6 @@ Used by `msgcheck evaluate`, the eval-gate tests and docs/quality.md.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import random
 import re
@@ -36,7 +35,7 @@ from msgcheck.analysis import brand_pattern, mask_brands, pillar_scores
 from msgcheck.embed import Embedder
 from msgcheck.errors import Code, ConfigError
 from msgcheck.model import STYLES, ClaimResult, Finding
-from msgcheck.platform import MessagePlatform, PlatformText, load_platform
+from msgcheck.platform import MessagePlatform, PlatformText, load_platform, with_examples
 from msgcheck.style.examples import Example
 from msgcheck.style.features import ABOUT, CTA_VERBS, OUTCOME, PROBLEM, SECOND_PERSON, SPEC
 from msgcheck.style.train import style_scores
@@ -153,10 +152,11 @@ def _pillar_metrics(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, 
     }
 
 
-def nearest_text_pillars(platform: MessagePlatform, texts: Sequence[str],
-                         embedder: Embedder) -> list[str]:
+def nearest_text(platform: MessagePlatform, texts: Sequence[str],
+                 embedder: Embedder) -> tuple[list[str], np.ndarray]:
     """The plain baseline: the pillar of the single most similar platform text (key messages,
-    pains, proof points, features; brand names masked the same way msgcheck masks them)."""
+    pains, proof points, features; brand names masked the same way msgcheck masks them), and
+    that similarity."""
     brands = brand_pattern(platform)
     pillar_texts = [t for t in platform.pillar_texts if t.kind != "example"]
     ids = [p.id for p in platform.pillars]
@@ -164,20 +164,15 @@ def nearest_text_pillars(platform: MessagePlatform, texts: Sequence[str],
     vectors = embedder.encode([mask_brands(t.text, brands) for t in pillar_texts])
     claims = embedder.encode([mask_brands(t, brands) for t in texts])
     best = pillar_scores(claims @ vectors.T, owner, len(ids))
-    return [ids[int(i)] for i in best.argmax(axis=1)]
+    return [ids[int(i)] for i in best.argmax(axis=1)], best.max(axis=1)
 
 
 def pillar_report(labelled: LabelledPlatform, judge: Judge, embedder: Embedder) -> dict[str, Any]:
     """The nearest-text baseline and msgcheck (its classify path) on one labelled platform."""
     texts = list(labelled.texts)
-    nearest = nearest_text_pillars(labelled.platform, texts, embedder)
-    brands = brand_pattern(labelled.platform)
-    vectors = embedder.encode([mask_brands(t, brands) for t in texts])
-    platform_vectors = embedder.encode([mask_brands(t.text, brands)
-                                        for t in labelled.platform.pillar_texts])
     # Baseline off-platform: one global cut-off (the median of the background scores across
     # platforms is about 0.25) on the best text similarity.
-    best = (vectors @ platform_vectors.T).max(axis=1)
+    nearest, best = nearest_text(labelled.platform, texts, embedder)
     baseline = ["off_platform" if b < 0.25 else n for b, n in zip(best, nearest)]
     results = [r for r, _ in judge(labelled.platform, texts)]
     shipped = ["off_platform" if r.status == "off_platform" else (r.pillar or "off_platform")
@@ -347,8 +342,8 @@ def _labelled_line(raw: str, pillar_ids: set[str], shown: str, row: int) -> Labe
     return LabelledLine(value["text"], style, pillar, drift, tuple(value.get("disputed") or ()))
 
 
-def with_examples(corpus: Corpus, per_pillar: int, seed: int = 0, held: int | None = None
-                  ) -> tuple[MessagePlatform, list[int]]:
+def teach_corpus(corpus: Corpus, per_pillar: int, seed: int = 0, held: int | None = None
+                 ) -> tuple[MessagePlatform, list[int]]:
     """The corpus platform taught `per_pillar` of the company's own on-message lines per pillar
     (a seeded draw), and the indices of the lines left to score.
 
@@ -370,16 +365,9 @@ def with_examples(corpus: Corpus, per_pillar: int, seed: int = 0, held: int | No
     if per_pillar <= 0:
         return corpus.platform, scored
     taken = {pillar: ids[:per_pillar] for pillar, ids in candidates.items()}
-    pillars = tuple(
-        dataclasses.replace(p, examples=p.examples + tuple(
-            PlatformText(corpus.lines[i].text, "example", p.id, "evaluation")
-            for i in taken.get(p.id, [])))
-        for p in corpus.platform.pillars)
     chosen = sorted(i for ids in taken.values() for i in ids)
-    digest = hashlib.sha256(
-        (corpus.platform.digest + json.dumps(chosen)).encode()).hexdigest()
-    taught = dataclasses.replace(corpus.platform, pillars=pillars, digest=digest)
-    return taught, scored
+    examples = {pillar: [corpus.lines[i].text for i in ids] for pillar, ids in taken.items()}
+    return with_examples(corpus.platform, examples, "evaluation", json.dumps(chosen)), scored
 
 
 def corpus_scores(lines: Sequence[LabelledLine],
@@ -427,12 +415,12 @@ def corpus_report(corpus: Corpus, judge: Judge, embedder: Embedder,
                   examples_per_pillar: int = 0, seed: int = 0, held: int | None = None
                   ) -> CorpusReport:
     """Score msgcheck on one corpus, optionally taught some of the company's own lines (`held`:
-    see `with_examples`)."""
-    platform, rows = with_examples(corpus, examples_per_pillar, seed, held)
+    see `teach_corpus`)."""
+    platform, rows = teach_corpus(corpus, examples_per_pillar, seed, held)
     lines = [corpus.lines[i] for i in rows]
     texts = [line.text for line in lines]
     judged = judge(platform, texts)
-    baseline = nearest_text_pillars(platform, texts, embedder)
+    baseline, _ = nearest_text(platform, texts, embedder)
     firm = [i for i, line in enumerate(lines) if not line.disputed]
     return CorpusReport(
         corpus.name, examples_per_pillar,

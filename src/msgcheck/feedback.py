@@ -29,7 +29,7 @@ import yaml
 from msgcheck.errors import Code, ConfigError, PlatformError
 from msgcheck.fileio import write_atomic
 from msgcheck.model import Finding, normalise_text
-from msgcheck.platform import MessagePlatform, PlatformText, resolve_platform_path
+from msgcheck.platform import MessagePlatform, resolve_platform_path, with_examples
 
 FILE_NAME = "feedback.yaml"
 FORMAT = 1
@@ -179,15 +179,7 @@ def record(path: Path, verdict: Verdict, current: Feedback) -> Feedback:
 
 def teach(platform: MessagePlatform, feedback: Feedback) -> MessagePlatform:
     """The platform with every `pillar` verdict's claim added to that pillar's examples."""
-    taught = feedback.examples()
-    if not feedback.verdicts:
-        return platform
-    pillars = tuple(
-        dataclasses.replace(p, examples=p.examples + tuple(
-            PlatformText(text, "example", p.id, feedback.path) for text in taught.get(p.id, ())))
-        for p in platform.pillars)
-    digest = hashlib.sha256((platform.digest + feedback.digest).encode()).hexdigest()
-    return dataclasses.replace(platform, pillars=pillars, digest=digest)
+    return with_examples(platform, dict(feedback.examples()), feedback.path, feedback.digest)
 
 
 def stale(feedback: Feedback, sources: Iterable[str], findings: Sequence[Finding],

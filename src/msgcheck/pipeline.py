@@ -110,8 +110,7 @@ class Engine:
 
     def report(self, analysis: Analysis) -> Report:
         """Run the checks, drop what reviewers accepted, and build the report."""
-        findings = self._run_checks(analysis)
-        notes = self._reviewed(analysis, findings)
+        findings, notes = self._reviewed(analysis, self._run_checks(analysis))
         findings.extend(unreadable_findings(analysis.errors, self.settings.options))
         findings.sort(key=Finding.sort_key)
         across = None
@@ -121,15 +120,16 @@ class Engine:
             across = cross_asset(analysis)
         return build_report(analysis, findings, self.settings, notes, across)
 
-    def _reviewed(self, analysis: Analysis, findings: list[Finding]) -> tuple[str, ...]:
-        """Remove findings reviewers accepted (in place); notes on verdicts gone stale."""
+    def _reviewed(self, analysis: Analysis, findings: list[Finding]
+                  ) -> tuple[list[Finding], tuple[str, ...]]:
+        """The findings reviewers did not accept, and notes on verdicts gone stale."""
         reviews = self.reviews
         if reviews is None or not reviews.verdicts:
-            return ()
+            return findings, ()
         gone = stale(reviews, (d.source for d in analysis.documents), findings,
                      (r.claim.text for r in analysis.results))
-        findings[:] = [f for f in findings if f.fingerprint not in reviews.suppressed]
-        return tuple(f"{reviews.path}: verdicts[{v.entry - 1}] ({v.verdict} {v.check} on "
+        kept = [f for f in findings if f.fingerprint not in reviews.suppressed]
+        return kept, tuple(f"{reviews.path}: verdicts[{v.entry - 1}] ({v.verdict} {v.check} on "
                      f"{v.source}) matches nothing in this run any more; ignored" for v in gone)
 
     def _run_checks(self, analysis: Analysis) -> list[Finding]:

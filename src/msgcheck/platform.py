@@ -7,10 +7,12 @@ pillar. The validated file becomes a frozen `MessagePlatform`, which the rest of
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -241,6 +243,20 @@ class MessagePlatform:
 
 
 # ---------------------------------------------------------------- loading
+
+
+def with_examples(platform: MessagePlatform, examples: dict[str, Sequence[str]], source: str,
+                  salt: str) -> MessagePlatform:
+    """The platform with these texts added to each pillar's `examples`; `salt` names what was
+    added, so the digest (and every cache keyed by it) changes with it."""
+    if not examples:
+        return platform
+    pillars = tuple(
+        dataclasses.replace(p, examples=p.examples + tuple(
+            PlatformText(text, "example", p.id, source) for text in examples.get(p.id, ())))
+        for p in platform.pillars)
+    digest = hashlib.sha256((platform.digest + salt).encode("utf-8")).hexdigest()
+    return dataclasses.replace(platform, pillars=pillars, digest=digest)
 
 
 def resolve_platform_path(path: str | Path) -> Path:
