@@ -141,3 +141,23 @@ def test_prompts_in_front_of_a_call_to_action_are_not_claims(text):
                                   "Teams ready to automate AP close in four days?"])
 def test_questions_that_only_start_like_a_prompt_stay_claims(text):
     assert fragment_kind(text, "body") is None
+
+
+def test_a_stat_counter_figure_is_read_with_its_caption():
+    from msgcheck.model import Anchor, Block, Location
+    from msgcheck.segment import merge_stat_blocks
+
+    def block(text: str, line: int, scope: str = "body") -> Block:
+        return Block(text, Location("stats.md", line, 1), scope, (Anchor(0, line, 1),))
+
+    merged = merge_stat_blocks([block("10x", 1, "heading"), block("Faster month-end close", 3),
+                                block("98%", 5, "heading"), block("45%", 7, "heading"),
+                                block("of invoices matched", 9), block("Plain prose here.", 11)])
+    assert [b.text for b in merged] == ["10x Faster month-end close", "98%",
+                                        "45% of invoices matched", "Plain prose here."]
+    first = merged[0]
+    assert first.scope == "body" and first.location.line == 1
+    assert first.locate(len("10x ")).line == 3  # the caption keeps its own place
+    # A number inside prose, or a heading with words, is left alone.
+    kept = merge_stat_blocks([block("Q3 results", 1, "heading"), block("Revenue grew.", 2)])
+    assert [b.text for b in kept] == ["Q3 results", "Revenue grew."]

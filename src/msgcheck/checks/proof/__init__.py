@@ -48,6 +48,7 @@ from msgcheck.checks.proof.compare import (
     measure_weights,
     shared_words,
 )
+from msgcheck.checks.proof.claims import is_proof_claim, subjects
 from msgcheck.checks.proof.reader import Figure, content_lemmas, extract
 from msgcheck.model import ClaimResult, Finding, Severity
 
@@ -93,15 +94,33 @@ class Judgement:
     """Weighted share of the approved figure's measure words that the claim repeats."""
     shared: tuple[str, ...] = ()
     """Those words (lemmas)."""
+    same_subject: bool = False
+    """Whether the claim names the customer the proof point names."""
 
 
 def approved_figures(analysis: Analysis) -> list[ApprovedFigure]:
-    """Every figure of every proof point of the platform, in platform order."""
+    """Every figure of every proof point and pain of the platform, in platform order. A pain's
+    figure ("month-end takes two or three weeks") backs copy that restates it, but is never the
+    figure a result is held to."""
     out = []
     for row, text in enumerate(analysis.index.texts):
-        if text.kind == "proof_point":
+        if text.kind in ("proof_point", "pain"):
             out.extend(ApprovedFigure(f, text, row) for f in extract(text.text))
     return out
+
+
+def _common_names(analysis: Analysis, brands: set[str]) -> set[str]:
+    """Names the platform writes outside its proof points (products, integrations, the
+    company): they say nothing of which customer a figure is about."""
+    texts = [t.text for t in analysis.index.texts if t.kind != "proof_point"]
+    return brands | {w for t in texts for w in subjects(t, set())}
+
+
+def _other_subject(claim_names: set[str], approved: ApprovedFigure, common: set[str]) -> bool:
+    """Whether the claim and the proof point name different customers (a named customer's
+    figure is no contradiction of another's)."""
+    theirs = subjects(approved.proof_point.text, common)
+    return bool(claim_names) and bool(theirs) and not claim_names & theirs
 
 
 def _brand_lemmas(analysis: Analysis) -> set[str]:
@@ -128,22 +147,24 @@ def same_measure(similarity: float, overlap: float, analysis: Analysis) -> bool:
 
 
 def judge_claim(analysis: Analysis, i: int, approved: list[ApprovedFigure],
-                weights: dict[str, float], brands: set[str]) -> list[Judgement]:
+                weights: dict[str, float], brands: set[str],
+                common: set[str] = frozenset()) -> list[Judgement]:  # type: ignore[assignment]
     """Judge every figure of claim i against the approved figures."""
     result = analysis.results[i]
     vector = analysis.vectors[i]
+    names = subjects(result.claim.text, common)
     out = []
     for figure in extract(result.claim.text):
-        if figure.status_quo:
-            # "Month-end still takes two weeks" states the market, not a result: it needs a
-            # source, but no customer result contradicts it.
-            out.append(Judgement(figure, "unsupported"))
-            continue
         measure = tuple(w for w in figure.measure if w not in brands)
         best: tuple[float, Judgement] | None = None
         for a in approved:
             agrees = compatible(figure, a.figure)
-            if agrees is None:
+            pain = a.proof_point.kind == "pain"
+            if agrees is None or (pain and (not agrees or best is not None and not
+                                            best[1].approved.proof_point.kind == "pain")) \
+                    or (figure.status_quo and not pain) or _other_subject(names, a, common):
+                # A pain's figure only backs what no proof point judges; a market figure is
+                # held to no customer result; one customer's figure is not another's.
                 continue
             similarity = float(vector @ analysis.index.vectors[a.row])
             a_measure = tuple(w for w in a.figure.measure if w not in brands)
@@ -152,7 +173,8 @@ def judge_claim(analysis: Analysis, i: int, approved: list[ApprovedFigure],
                 continue
             judgement = Judgement(figure, "supported" if agrees else "mismatch", a,
                                   round(similarity, ROUND), round(overlap, ROUND),
-                                  shared_words(measure, a_measure))
+                                  shared_words(measure, a_measure),
+                                  bool(names & subjects(a.proof_point.text, common)))
             score = similarity + overlap
             # The closest proof point decides; another figure of the same proof point that
             # agrees wins over one that does not ("to 98%" next to "from 71%").
@@ -161,8 +183,9 @@ def judge_claim(analysis: Analysis, i: int, approved: list[ApprovedFigure],
                 best = (score, judgement)
         if best is not None:
             out.append(best[1])
-        elif figure.bound != "vague":
-            # "minutes, not days" is a manner of speaking, not a figure anyone has to prove.
+        elif figure.bound != "vague" and is_proof_claim(figure, result.claim.text):
+            # "minutes, not days" is a manner of speaking and "a 30-day trial" a term of sale,
+            # not figures anyone has to prove.
             out.append(Judgement(figure, "unsupported"))
     return out
 
@@ -190,11 +213,12 @@ def _judgements(analysis: Analysis, scopes: frozenset[str],
     approved = approved_figures(analysis)
     weights = measure_weights(t.text for t in analysis.index.texts)
     brands = _brand_lemmas(analysis)
+    common = _common_names(analysis, brands)
     out = []
     for i, r in enumerate(analysis.results):
         if not judged(r, scopes):
             continue
-        found = judge_claim(analysis, i, approved, weights, brands)
+        found = judge_claim(analysis, i, approved, weights, brands, common)
         if found:
             out.append((r, found))
     return out
@@ -216,6 +240,7 @@ def figure_mismatch(analysis: Analysis, options: CheckOptions) -> Iterator[Findi
             f"'{first.approved.figure.text}' of the proof point "
             f"\"{first.approved.proof_point.text}\"{others}",
             at_offset(r.claim.location, first.figure.start),
+            severity=_mismatch_severity(first, analysis),
             claim=r.claim.text,
             evidence={
                 "figure": first.figure.text,
@@ -228,6 +253,16 @@ def figure_mismatch(analysis: Analysis, options: CheckOptions) -> Iterator[Findi
             },
             suggestion=first.approved.proof_point.text,
         )
+
+
+def _mismatch_severity(j: Judgement, analysis: Analysis) -> Severity:
+    """`error` only for a plain contradiction: the proof point's own customer named, or most of
+    its measure repeated at a similarity a pillar's own statements reach; else `warning` (the
+    figures may measure neighbouring things, a person should look)."""
+    cal = analysis.index.calibration
+    if j.same_subject or (j.overlap >= STRONG_OVERLAP and j.similarity >= cal.aligned):
+        return Severity.ERROR
+    return Severity.WARNING
 
 
 def unsupported(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:

@@ -185,6 +185,9 @@ _NON_FIGURES = [
     re.compile(r"\b(?:%s)\w*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4})?" % "|".join(MONTHS),
                re.IGNORECASE),  # March 12, 2025
     re.compile(r"\b(?:%s)\w*\.?\s+\d{4}\b" % "|".join(MONTHS), re.IGNORECASE),  # March 2025
+    re.compile(r"\b(?:a\s+|one\s+)?third[\s-]part(?:y|ies)\b", re.IGNORECASE),  # a third-party
+    re.compile(r"\b[A-Za-z_][\w-]*(?:\.[\w-]+)*\.\d+(?:\.[\w-]+)*\b"),  # meta.faq.2.question
+    re.compile(r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\b"),  # commit hashes
 ]
 
 
