@@ -1,9 +1,17 @@
 """Messaging: retired messages that come back.
 
-`messaging.retired` flags a claim that restates a retired message: it is closer to the retired
-wording than to anything the platform approves today, and at least as close as a genuine
-statement of a pillar is to its pillar (the calibrated aligned band), or it repeats most of the
-retired wording outright. Old slogans survive longest in decks copied from last year's.
+`messaging.retired` flags a claim that restates a retired message. Old slogans survive longest in
+decks copied from last year's. Two kinds of evidence, graded:
+
+- **error**: the claim repeats the retired wording outright (LEXICAL_OVERLAP of its words, the
+  company's and products' names left out, so "Acme" plus one shared word is not a restatement)
+  and is nearer to it than to anything the platform approves today;
+- **warning**: the claim is as close to the retired message as a restatement is to its text
+  (the calibrated restate band) and clearly closer to it than to any approved text (by
+  RETIRED_MARGIN): a paraphrase of the old line, which a person should look at.
+
+A claim nearer to today's approved wording than to the retired one is never flagged: successive
+positionings share vocabulary ("open source", the category name), and the current one wins.
 """
 
 from __future__ import annotations
@@ -22,17 +30,24 @@ if TYPE_CHECKING:
 
 STOP = {"the", "a", "an", "of", "for", "and", "or", "to", "in", "on", "with", "your", "our",
         "is", "are", "be", "it", "that", "this", "by", "at", "from", "as"}
-LEXICAL_OVERLAP = 0.6
+LEXICAL_OVERLAP = 0.8
+# How much nearer to the retired message than to the best approved text a paraphrase must be.
+RETIRED_MARGIN = 0.05
 
 
 def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP}
 
 
-def overlap(a: str, b: str) -> float:
-    """Share of the retired message's content words that the claim repeats."""
-    wa, wb = _words(a), _words(b)
-    return len(wa & wb) / len(wb) if wb else 0.0
+def overlap(a: str, b: str, names: set[str] = frozenset()) -> float:  # type: ignore[assignment]
+    """Share of the retired message's content words (names left out) that the claim repeats."""
+    wa, wb = _words(a) - names, _words(b) - names
+    return len(wa & wb) / len(wb) if len(wb) >= 2 else 0.0
+
+
+def _names(analysis: Analysis) -> set[str]:
+    platform = analysis.platform
+    return _words(" ".join([platform.company, *(p.name for p in platform.products)]))
 
 
 def retired(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
@@ -42,19 +57,22 @@ def retired(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
         return
     band = analysis.index.calibration.restate
     sims = analysis.vectors @ analysis.index.retired_vectors.T
+    names = _names(analysis)
     for i, r in enumerate(analysis.results):
         if not judged(r, RETIRED.scopes):
             continue
         j = int(np.argmax(sims[i]))
         score = float(sims[i, j])
-        lexical = overlap(r.claim.text, messages[j].text)
-        if not ((score >= band and score > r.similarity) or lexical >= LEXICAL_OVERLAP):
+        lexical = overlap(r.claim.text, messages[j].text, names)
+        verbatim = lexical >= LEXICAL_OVERLAP and score > r.similarity
+        if not (verbatim or (score >= band and score >= r.similarity + RETIRED_MARGIN)):
             continue
         when = f" (retired {messages[j].retired})" if messages[j].retired else ""
         yield make_finding(
             RETIRED, options,
             f"restates a retired message{when}: \"{messages[j].text}\"",
             r.claim.location,
+            severity=Severity.ERROR if verbatim else Severity.WARNING,
             claim=r.claim.text,
             evidence={"similarity": round(score, 3), "word_overlap": round(lexical, 3),
                       "current_best": r.similarity},
