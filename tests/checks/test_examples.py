@@ -29,12 +29,13 @@ def test_check_ids_are_unique_and_dotted_kebab():
 @pytest.mark.parametrize(("check_id", "n", "example"), CASES,
                          ids=[f"{c}-{n}-{'flag' if e.flags else 'pass'}" for c, n, e in CASES])
 def test_example(engine, check_id, n, example):
-    doc = markdown.read(example.text.encode(), f"example-{n}.md")
+    source = example.source or f"example-{n}.md"
+    doc = markdown.read(example.text.encode(), source)
     report = engine.report(engine.analyze([doc]))
     hits = [f for f in report.findings if f.check == check_id]
     if example.flags:
         assert hits, f"{check_id} should flag: {example.text!r}"
-        assert all(f.location.source == f"example-{n}.md" for f in hits)
+        assert all(f.location.source == source for f in hits)
     else:
         assert not hits, f"{check_id} should pass: {example.text!r} -> {hits[0].message}"
 

@@ -89,6 +89,8 @@ def reference_markdown() -> str:
                 lines.append(f"{label}:")
                 lines.append("")
                 for e in examples:
+                    if e.source:
+                        lines.append(f"`{e.source}`:")
                     lines.append("```markdown")
                     lines.append(e.text.rstrip("\n"))
                     lines.append("```")

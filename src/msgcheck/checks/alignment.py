@@ -14,8 +14,11 @@ are not flagged: a "founded in 2012" line supports no pillar, and saying so help
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from msgcheck.checks.base import Check, CheckOptions, Example, make_finding
 from msgcheck.model import Finding, Severity
@@ -76,13 +79,39 @@ def _drift_message(basis: str | None, pillar: str | None, similarity: float,
             f"{aligned:.2f})")
 
 
+# Asset names that mark a lead asset: the one place whose opening should be the promise.
+LEAD_NAMES = {"index", "home", "homepage", "landing", "campaign", "launch", "announcement",
+              "announce", "outbound", "onepager", "one-pager", "hero", "welcome", "pitch"}
+DECK_KINDS = {"pptx", "pdf"}
+_NAME_TOKENS = re.compile(r"[a-z]+(?:-pager)?")
+
+
+def opens_with_the_promise(source: str, kind: str) -> bool:
+    """Whether an asset is one that should lead with the value proposition: a deck (its first
+    slide), a site's root page, or a page or draft named as a lead asset (home, landing,
+    campaign, launch, outbound, one-pager...). FAQ, docs, pricing and product detail pages set
+    out to answer something else and are not judged on their opening."""
+    if kind in DECK_KINDS:
+        return True
+    if "://" in source:
+        path = urlsplit(source).path.strip("/")
+        if not path or path in ("index.html", "index.htm", "home"):
+            return True
+        source = path
+    tokens = set(_NAME_TOKENS.findall(PurePosixPath(source.replace("\\", "/")).stem.lower()))
+    return bool(tokens & LEAD_NAMES)
+
+
 def value_prop(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
-    """Assets whose lead message is not the value proposition."""
+    """Lead assets whose lead message is not the value proposition."""
     from msgcheck.analysis import by_document, lead_score
 
     band = analysis.index.calibration.value_prop
     vp = analysis.platform.value_proposition
-    for _source, results in sorted(by_document(analysis.results).items()):
+    kinds = {d.source: d.kind for d in analysis.documents}
+    for source, results in sorted(by_document(analysis.results).items()):
+        if not opens_with_the_promise(source, kinds.get(source, "")):
+            continue
         lead, score = lead_score(results)
         if not lead or score >= band:
             continue
@@ -125,10 +154,15 @@ DRIFT = Check(
 
 VALUE_PROP = Check(
     "alignment.value-prop", value_prop, Severity.WARNING,
-    "An asset whose lead message is not the value proposition.",
+    "A lead asset (a deck, a home or landing page, a campaign draft) whose opening is not the "
+    "value proposition.",
     (
         Example("# See every dollar of cash, in real time\n\nThe cash-forecasting platform for "
-                "modern CFOs.\n\n- Stop paying the same invoice twice\n", True),
+                "modern CFOs.\n\n- Stop paying the same invoice twice\n", True,
+                source="landing-cash.md"),
+        Example("# See every dollar of cash, in real time\n\nThe cash-forecasting platform for "
+                "modern CFOs.\n\n- Stop paying the same invoice twice\n", False,
+                source="faq-cash.md"),
         Example("# Accounts payable that runs itself\n\nEvery invoice captured, checked and "
                 "paid on time, so the books close in days.\n\n- Stop paying twice\n", False),
     ),
