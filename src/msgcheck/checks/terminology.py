@@ -3,7 +3,7 @@
 `terminology.avoid` flags avoided terms (case-insensitive, on word boundaries) with the platform's
 reason and replacement. `terminology.product-name` flags variants of a canonical product name,
 matched exactly as written, because case is often the error ("LedgerLine" for "Ledgerline").
-`terminology.competitor` flags competitor names in customer-facing copy. These are lexical on
+`terminology.competitor` flags copy that sets the product against a named competitor. These are lexical on
 purpose: a name is right or wrong to the letter. Each finding points at the column of the match.
 """
 
@@ -49,9 +49,20 @@ def avoid(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
                 )
 
 
+# A sentence about a former name ("E20 was offered as ...", "formerly X", "X features are now in
+# Y") names it on purpose: history and migration notes are not naming mistakes.
+HISTORY = re.compile(
+    r"\b(?:was|were|had\s+been|formerly|previously|former|legacy|renamed|rebranded|replaced|"
+    r"retired|discontinued|deprecated|end[- ]of[- ]life|no\s+longer|now\s+(?:offered|available|"
+    r"part|included|called|named|known))\b", re.IGNORECASE)
+
+
 def product_name(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
-    """Product-name variants, matched exactly as written."""
+    """Product-name variants, matched exactly as written, except in a sentence about the name's
+    history ('formerly', 'was offered as', 'now offered in')."""
     for r in _read(analysis, PRODUCT_NAME):
+        if HISTORY.search(r.claim.text):
+            continue
         for product in analysis.platform.products:
             for variant in product.variants:
                 for m in term_pattern(variant, False).finditer(r.claim.text):
@@ -64,13 +75,40 @@ def product_name(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]
                     )
 
 
+# Words that set copy against a named competitor. A name in a list of integrations ("works with
+# Jira, Confluence and GitHub") or an import source is no comparison, and not flagged.
+COMPARISON = re.compile(
+    r"\b(?:unlike|vs\.?|versus|compared?|comparison|alternatives?|instead\s+of|rather\s+than|"
+    r"than|switch(?:ing|ed|es)?\s+(?:from|away)|migrat\w*\s+(?:from|off)|mov(?:e|ing)\s+"
+    r"(?:from|off)|replac\w*|leav(?:e|ing)|ditch\w*|outperform\w*|beats?|competitors?|"
+    r"rip\s+out|sunset)\b", re.IGNORECASE)
+
+
+INTEGRATION = re.compile(
+    r"\b(?:integrat\w*|connect\w*|works?\s+with|import\w*|export\w*|sync\w*|plug-?ins?|"
+    r"including|such\s+as|apps?|tools?)\b", re.IGNORECASE)
+
+
+def _about(text: str, scope: str, start: int) -> bool:
+    """Copy about the competitor itself: a comparison table's cell, or a sentence whose subject
+    it is ('Acme customers wait months'), unless it lists integrations."""
+    if INTEGRATION.search(text):
+        return False
+    return scope == "table" or not text[:start].strip(" \"'\u201c(-*")
+
+
 def competitor(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
-    """Competitor names; a lower-case common word ('heap') is not the competitor ('Heap')."""
+    """Competitor names set against the product ('unlike X', 'switching from X', 'faster than
+    X'); a mention as an integration is not a comparison, and a lower-case common word ('heap')
+    is not the competitor ('Heap')."""
     for r in _read(analysis, COMPETITOR):
+        compares = bool(COMPARISON.search(r.claim.text))
         for name in analysis.platform.competitors:
             for m in term_pattern(name, True).finditer(r.claim.text):
                 found = m.group(0)
                 if name[:1].isupper() and not found[:1].isupper():
+                    continue
+                if not (compares or _about(r.claim.text, r.claim.scope, m.start())):
                     continue
                 yield make_finding(
                     COMPETITOR, options,
@@ -98,6 +136,7 @@ PRODUCT_NAME = Check(
         Example("Meet LedgerLine Match, the matching engine.", True),
         Example("LL Capture reads every invoice.", True),
         Example("Ledgerline Match checks every invoice against its PO.", False),
+        Example("LedgerLine Match was renamed Ledgerline Match in 2023.", False),
     ),
     scopes=ALL_SCOPES,
 )
@@ -108,6 +147,8 @@ COMPETITOR = Check(
         Example("Teams switching from Billquay go live in two weeks.", True),
         Example("Unlike PayNimbus, every payment run is verified.", True),
         Example("Every payment run verifies supplier bank details.", False),
+        Example("Payments export to Billquay and PayNimbus ledgers every night.", False),
+        Example("Ledgerline pays suppliers faster than PayNimbus.", True),
     ),
     scopes=ALL_SCOPES,
 )
