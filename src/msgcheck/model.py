@@ -265,11 +265,20 @@ class Finding:
 def finding_groups(findings: Sequence[Finding]) -> list[str]:
     """A group id per finding (same order): findings that say the same thing share one.
 
-    Two findings are alike when they come from the same check and either, within one asset, carry
-    the same message or the same suggestion, or, in any asset, judge the same claim text; alike is
-    transitive. The id is the fingerprint of the group's first finding in document order, so it
-    is the same on every run and machine that finds the same things.
+    A claim text that one check flags in several assets (a boilerplate line on every page) is one
+    group across those assets. Otherwise findings of one check in one asset are alike when they
+    carry the same message or the same suggestion (transitively). The id is the fingerprint of
+    the group's first finding in document order, so it is the same on every run and machine that
+    finds the same things.
     """
+    def claim_key(f: Finding) -> tuple[str, ...] | None:
+        return ("claim", f.check, normalise_text(f.claim).lower()) if f.claim else None
+
+    sources: dict[tuple[str, ...], set[str]] = {}
+    for f in findings:
+        key = claim_key(f)
+        if key is not None:
+            sources.setdefault(key, set()).add(f.location.source)
     parent = list(range(len(findings)))
 
     def find(i: int) -> int:
@@ -280,11 +289,13 @@ def finding_groups(findings: Sequence[Finding]) -> list[str]:
 
     seen: dict[tuple[str, ...], int] = {}
     for i, f in enumerate(findings):
-        keys = [("message", f.check, f.location.source, f.message)]
-        if f.suggestion:
-            keys.append(("suggestion", f.check, f.location.source, f.suggestion))
-        if f.claim:
-            keys.append(("claim", f.check, normalise_text(f.claim).lower()))
+        shared = claim_key(f)
+        if shared is not None and len(sources[shared]) > 1:
+            keys = [shared]
+        else:
+            keys = [("message", f.check, f.location.source, f.message)]
+            if f.suggestion:
+                keys.append(("suggestion", f.check, f.location.source, f.suggestion))
         for key in keys:
             a, b = find(i), find(seen.setdefault(key, i))
             if a != b:

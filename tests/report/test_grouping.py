@@ -60,6 +60,18 @@ def test_same_claim_across_assets_is_one_group_and_different_claims_are_not():
     assert groups[0] != groups[1]
 
 
+def test_a_line_repeated_across_assets_does_not_pull_in_each_assets_other_findings():
+    boiler = [finding("alignment.off-platform", Severity.WARNING, src, 1, "no pillar",
+                      "Rendered from the site template") for src in ("a.md", "b.md")]
+    own = [finding("alignment.off-platform", Severity.WARNING, src, 9, "no pillar", text)
+           for src, text in (("a.md", "Book meeting rooms"), ("a.md", "Track fleet fuel"),
+                             ("b.md", "Run contractor payroll"))]
+    groups = finding_groups([*boiler, *own])
+    assert groups[0] == groups[1]
+    assert groups[2] == groups[3] != groups[0]
+    assert groups[4] not in (groups[0], groups[2])
+
+
 def test_json_keeps_every_finding_with_its_group():
     one = finding("framing.feature-heavy", Severity.SUGGESTION, "a.md", 3, HEADLINE)
     two = finding("framing.feature-heavy", Severity.SUGGESTION, "a.md", 9, HEADLINE)
