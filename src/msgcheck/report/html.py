@@ -30,7 +30,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from msgcheck.model import STYLES, Report, Severity
-from msgcheck.report.words import plural
+from msgcheck.report.words import held_back, plural
 
 SEVERITIES: tuple[str, ...] = tuple(s.value for s in Severity)
 
@@ -596,6 +596,7 @@ def context(report: Report) -> dict[str, Any]:
         "styles": STYLES,
         "severities": SEVERITIES,
         "documents": _documents(data),
+        "held_back": held_back(report),
         **sections,
     }
 
