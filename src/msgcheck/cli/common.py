@@ -158,12 +158,28 @@ def load_config_platform(config: Any) -> Any:
     return load_platform(path)
 
 
+def counts_text(counts: dict[str, int]) -> str:
+    """'1 error, 3 warnings, 0 suggestions'."""
+    from msgcheck.report.words import plural
+
+    return ", ".join(plural(counts[s], s) for s in ("error", "warning", "suggestion"))
+
+
+def print_held_back(report: Any) -> None:
+    """On stderr, what --max-findings-per-asset left out of the report, if anything."""
+    from msgcheck.report.words import held_back
+
+    note = held_back(report)
+    if note:
+        echo(note, err=True)
+
+
 def write_or_print(rendered: str, output: str | None, report: Any) -> None:
     if output:
         Path(output).write_text(rendered, encoding="utf-8")
         counts = report.counts()
-        echo(f"wrote {output}: {counts['error']} errors, {counts['warning']} warnings, "
-              f"{counts['suggestion']} suggestions", err=True)
+        echo(f"wrote {output}: {counts_text(counts)}", err=True)
+        print_held_back(report)
     else:
         echo(rendered)
 

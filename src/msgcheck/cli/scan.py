@@ -16,6 +16,7 @@ from msgcheck.cli.common import (
     ExitStatus,
     cache_option,
     config_option,
+    counts_text,
     echo,
     engine_settings,
     fail_on_option,
@@ -25,6 +26,7 @@ from msgcheck.cli.common import (
     max_findings_option,
     per_asset_limit,
     platform_option,
+    print_held_back,
     print_notes,
     resolve_config,
     select_option,
@@ -171,20 +173,16 @@ def check(paths: tuple[str, ...], platform_path: str | None, config_path: str | 
 def _lint(report: Any, output: str | None, claims: int) -> None:
     """`check`'s linter lines on stdout (or the file), and the counts on stderr."""
     from msgcheck.report.lint import render
-    from msgcheck.report.words import held_back, plural
+    from msgcheck.report.words import plural
 
     rendered = render(report)
     if output:
         Path(output).write_text(rendered, encoding="utf-8")
     elif rendered:
         echo(rendered)
-    counts = report.counts()
-    echo(f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
-         f"{plural(counts['suggestion'], 'suggestion')} in "
-         f"{plural(len(report.documents), 'file')} ({plural(claims, 'claim')})", err=True)
-    note = held_back(report)
-    if note:
-        echo(note, err=True)
+    echo(f"{counts_text(report.counts())} in {plural(len(report.documents), 'file')} "
+         f"({plural(claims, 'claim')})", err=True)
+    print_held_back(report)
 
 
 @contextmanager
