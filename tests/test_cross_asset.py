@@ -5,15 +5,52 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from msgcheck.cross_asset import asset_group, cluster, cross_asset
-from msgcheck.ingest import markdown
+from msgcheck import cross_asset as cross_asset_module
+from msgcheck.cross_asset import cluster, competing, cross_asset, shadow_messages
+from msgcheck.ingest import html, markdown
+from msgcheck.model import asset_kind
 
 
-def test_asset_groups():
-    assert asset_group("pptx", "a.pptx") == "deck"
-    assert asset_group("html", "page.html") == "website"
-    assert asset_group("markdown", "https://x.example/p") == "website"
-    assert asset_group("markdown", "post.md") == "draft"
+@pytest.mark.parametrize(("source", "reader", "kind"), [
+    ("q3/enterprise.pptx", "pptx", "deck"),
+    ("q3/enterprise.PDF", "", "deck"),
+    ("https://ledgerline.example/pricing", "html", "page"),
+    ("https://ledgerline.example/notes.md", "markdown", "page"),
+    ("site/pricing.html", "html", "page"),
+    ("site/pricing.htm", "html", "page"),
+    ("site/docs/intro.mdx", "markdown", "page"),
+    ("site/src/index.njk", "text", "page"),
+    ("<stdin>", "html", "page"),
+    ("drafts/launch.md", "markdown", "draft"),
+    ("drafts/launch.txt", "text", "draft"),
+    ("drafts/launch.docx", "docx", "draft"),
+    ("<stdin>", "text", "draft"),
+])
+def test_asset_kind_names_decks_pages_and_drafts(source, reader, kind):
+    assert asset_kind(source, reader) == kind
+
+
+def test_cluster_does_not_chain_unrelated_rows_across_hash_tables(monkeypatch):
+    # a~b and b~c are as close as the threshold, a and c are unrelated. One hash table puts a
+    # and b in a bucket, another b and c (b leads there): the union used to join all three.
+    theta = np.arccos(0.3)
+    a = np.array([1.0, 0.0, 0.0])
+    c = np.array([np.cos(theta), np.sin(theta), 0.0])
+    b = (a + c) / np.linalg.norm(a + c)
+    vectors = np.asarray([a, b, c], dtype=np.float32)
+    tables = [np.array([0, 0, 1]), np.array([2, 3, 3])]
+    monkeypatch.setattr(cross_asset_module, "_buckets", lambda v, seed=7: tables)
+    labels = cluster(vectors, 0.75)
+    assert labels[0] != labels[2]
+    assert labels[0] == labels[1] or labels[1] == labels[2]
+
+
+def test_cluster_keeps_a_tight_group_together(monkeypatch):
+    vectors = np.asarray([[1.0, 0.0], [0.99, 0.141], [0.98, 0.199]], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    monkeypatch.setattr(cross_asset_module, "_buckets",
+                        lambda v, seed=7: [np.array([0, 0, 1]), np.array([2, 3, 3])])
+    assert len(set(cluster(vectors, 0.9))) == 1
 
 
 def test_cluster_groups_near_duplicates_and_separates_the_rest():
@@ -66,6 +103,37 @@ def test_shadow_message_across_assets(engine):
     assert shadows[0]["assets"] == ["a.md", "b.md"]
     assert any("social" in r for r in shadows[0]["representatives"])
     assert "add it to the platform" in shadows[0]["suggestion"]
+
+
+@pytest.mark.model
+def test_shadow_messages_join_paraphrases_and_keep_unrelated_lines_apart(engine):
+    paraphrase = ("Schedule social media posts across every channel.",
+                  "Plan and publish social posts on every channel from one calendar.")
+    unrelated = ("Send branded newsletters to your customers every week.",
+                 "Chat with your customers from one shared inbox.")
+    docs = [_doc("a.md", f"# Grow your audience\n\n- {paraphrase[0]}\n- {unrelated[0]}\n"),
+            _doc("b.md", f"# Reach people\n\n- {paraphrase[1]}\n- {unrelated[1]}\n")]
+    shadows = shadow_messages(engine.analyze(docs))
+    together = [set(s["representatives"]) for s in shadows]
+    assert set(paraphrase) in together
+    assert not any(set(unrelated) <= group for group in together)
+
+
+@pytest.mark.model
+def test_competing_claims_never_call_asset_copy_approved(engine):
+    docs = [html.read(b"<h1>Close faster</h1><ul><li>Close the month in days, not "
+                      b"weeks.</li></ul>", "site.html"),
+            _doc("pitch.md", "# Wrap up the month faster with fewer spreadsheets\n")]
+    analysis = engine.analyze(docs)
+    items = competing({d.source: list(r for r in analysis.results if r.claim.document ==
+                                       d.source) for d in analysis.documents},
+                      {d.source: d.kind for d in analysis.documents}, analysis)
+    assert items
+    for item in items:
+        assert [g["message"] for g in item["groups"]] == ["on message", "drifting"]
+        assert "close to the approved wording" in item["statement"]
+        platform_texts = {t.text for t in analysis.index.texts}
+        assert item["approved"] in platform_texts
 
 
 @pytest.mark.model

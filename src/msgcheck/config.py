@@ -13,6 +13,7 @@ fail-on = "warning"              # error | warning | suggestion | never
 select = ["alignment", "terminology"]
 ignore = ["alignment.drift"]
 style-model = "models/style.json"
+max-findings-per-asset = 25      # 0 shows all; unset: 25 in text, markdown, html, all otherwise
 
 [tool.msgcheck.severity]
 "framing.feature-heavy" = "warning"
@@ -104,6 +105,8 @@ class _File(_Strict):
     select: list[str] | None = None
     ignore: list[str] | None = None
     style_model: str | None = Field(default=None, alias="style-model")
+    max_findings_per_asset: int | None = Field(default=None, alias="max-findings-per-asset",
+                                               ge=0)
     severity: dict[str, SeverityName] = {}
     thresholds: _Thresholds = _Thresholds()  # type: ignore[valid-type]
     overrides: list[_Override] = []
@@ -160,7 +163,8 @@ class Config:
     """The merged settings and where each came from."""
 
     values: dict[str, Any]
-    """platform, fail-on, select, ignore, style-model, severity, thresholds."""
+    """platform, fail-on, select, ignore, style-model, max-findings-per-asset, severity,
+    thresholds."""
     sources: dict[str, str]
     """Where each value came from: default, a file path, an env var, or a flag."""
     overrides: tuple[Override, ...] = ()
@@ -188,6 +192,12 @@ class Config:
         return str(value) if value else None
 
     @property
+    def max_findings_per_asset(self) -> int | None:
+        """Findings shown per asset (0: all), or None for the format's default."""
+        value = self.values["max-findings-per-asset"]
+        return None if value is None else int(value)
+
+    @property
     def select(self) -> tuple[str, ...]:
         """Check-id prefixes to run (empty: all)."""
         return tuple(self.values["select"])
@@ -204,6 +214,7 @@ DEFAULTS: dict[str, Any] = {
     "select": [],
     "ignore": [],
     "style-model": None,
+    "max-findings-per-asset": None,
     "severity": {},
     "thresholds": {},
 }
@@ -297,7 +308,8 @@ def resolve(
         root = path.parent.resolve()
         for key, value in (("platform", parsed.platform), ("fail-on", parsed.fail_on),
                            ("select", parsed.select), ("ignore", parsed.ignore),
-                           ("style-model", parsed.style_model)):
+                           ("style-model", parsed.style_model),
+                           ("max-findings-per-asset", parsed.max_findings_per_asset)):
             if value is not None:
                 if key in ("platform", "style-model"):
                     value = str((path.parent / str(value)).resolve()) if not os.path.isabs(
@@ -401,8 +413,8 @@ def describe(config: Config) -> str:
     import json
 
     lines = []
-    for key in ("platform", "fail-on", "select", "ignore", "style-model", "severity",
-                "thresholds"):
+    for key in ("platform", "fail-on", "select", "ignore", "style-model",
+                "max-findings-per-asset", "severity", "thresholds"):
         value = config.values[key]
         lines.append(f"{key} = {json.dumps(value)}  # {config.sources[key]}")
     for i, o in enumerate(config.overrides):

@@ -4,12 +4,14 @@ Each asset is judged against the platform by the checks; this module looks acros
 
 * **coverage**: assets x pillars, how many claims support each pillar;
 * **style mix**: pain / feature / neutral per asset;
-* **leads**: which pillars the website leads with versus the decks and drafts;
-* **competing claims**: for a pillar, assets that carry different messages (grouped by the
-  approved text their claims sit nearest to): "the site says X; 2 of 3 decks say Y instead";
+* **leads**: which pillars the pages lead with versus the decks and drafts;
+* **competing claims**: for a pillar, assets whose copy stays close to the platform's approved
+  wording and assets that say something of their own: "1 page says X, close to the approved
+  wording; 2 of 3 decks say Y instead". Only platform text is ever called approved;
 * **shadow messages**: off-platform claims that recur across assets, clustered. Clustering is
-  near-linear: random-hyperplane buckets (two tables) and a leader pass inside each bucket, so
-  100k claims never meet an all-pairs matrix.
+  near-linear: random-hyperplane buckets (several tables) and a leader pass inside each bucket, so
+  100k claims never meet an all-pairs matrix; a final complete-linkage pass keeps two claims in
+  one cluster only when every pair in it is as close as the threshold.
 
 Everything here is a pure function of the Analysis; the result is a frozen `CrossAsset` that the
 pipeline hands to the Report when it builds it.
@@ -31,22 +33,13 @@ from msgcheck.analysis import (
     supports_pillar,
 )
 from msgcheck.checks.base import judged
-from msgcheck.model import ClaimResult, CrossAsset
+from msgcheck.model import ClaimResult, CrossAsset, asset_kind
 
 SHADOW_MIN_ASSETS = 2
 SHADOW_LIMIT = 20
 HASH_TABLES = 4
 BUCKET_TARGET = 64
 SEED = 7
-
-
-def asset_group(kind: str, source: str) -> str:
-    """deck | website | draft, from the reader that produced the asset."""
-    if kind == "pptx":
-        return "deck"
-    if kind == "html" or source.startswith(("http://", "https://")):
-        return "website"
-    return "draft"
 
 
 def cross_asset(analysis: Analysis) -> CrossAsset:
@@ -64,7 +57,7 @@ def cross_asset(analysis: Analysis) -> CrossAsset:
         counts = Counter(r.pillar for r in rs if supports_pillar(r, cal))
         assets.append({
             "source": source,
-            "group": asset_group(kinds.get(source, "text"), source),
+            "group": asset_kind(source, kinds.get(source, "")),
             "claims": len(rs),
             "counts": {pid: counts.get(pid, 0) for pid in ids},
             "off_platform": sum(1 for r in rs if far_from_platform(r, cal)),
@@ -101,10 +94,10 @@ def leads(assets: Sequence[dict[str, Any]], analysis: Analysis) -> dict[str, Any
             shares[group] = {pid: round(n / total, 3) for pid, n in sorted(counts.items())}
     if len(shares) < 2:
         return None if not shares else {"groups": shares, "statement": None}
-    label = {"website": "the website leads", "deck": "decks lead", "draft": "drafts lead"}
+    label = {"page": "pages lead", "deck": "decks lead", "draft": "drafts lead"}
     parts = []
-    for group in sorted(shares, key=lambda g: ("website", "deck", "draft").index(g)
-                        if g in ("website", "deck", "draft") else 9):
+    for group in sorted(shares, key=lambda g: ("page", "deck", "draft").index(g)
+                        if g in ("page", "deck", "draft") else 9):
         share = shares[group]
         top = max(sorted(share), key=lambda pid: share[pid])
         parts.append(f"{label.get(group, group)} with {names.get(top, top)} "
@@ -115,12 +108,15 @@ def leads(assets: Sequence[dict[str, Any]], analysis: Analysis) -> dict[str, Any
 
 def competing(docs: dict[str, list[ClaimResult]], kinds: dict[str, str],
               analysis: Analysis) -> list[dict[str, Any]]:
-    """Pillars that some assets state as approved while others only talk around them.
+    """Pillars on which some assets stay close to the approved wording while others only talk
+    around it.
 
-    For each pillar, an asset either carries an aligned claim on it (it says the approved thing)
-    or only drifting ones (it says something of its own on the same subject). When both kinds of
-    asset exist, the pillar gets a statement such as 'On Faster close, the site says "X"; 2 of 3
-    decks say "Y" instead', quoting each side's closest claim.
+    For each pillar, an asset either carries an aligned claim on it (close to the platform's
+    approved text) or only drifting ones (it says something of its own on the same subject). When
+    both kinds of asset exist, the pillar gets a statement such as 'On Faster close, 1 page says
+    "X", close to the approved wording; 2 of 3 decks say "Y" instead', quoting each side's closest
+    claim, and `approved` holds the platform text the aligned side sits nearest to. Page copy is
+    never called approved: only the platform's own text is.
     """
     out = []
     for pillar in analysis.platform.pillars:
@@ -136,40 +132,38 @@ def competing(docs: dict[str, list[ClaimResult]], kinds: dict[str, str],
                 other[source] = max(mine, key=lambda r: (r.similarity, -r.claim.index))
         if not said or not other:
             continue
+        closest = max(said.values(), key=lambda r: (r.similarity, r.claim.text))
         groups = [
-            {"message": "approved", "assets": sorted(said),
+            {"message": "on message", "assets": sorted(said),
              "example": _representative(said, kinds)},
             {"message": "drifting", "assets": sorted(other),
              "example": _representative(other, kinds)},
         ]
         statement = (f"On {pillar.name}, {_who(sorted(said), kinds, False)} "
-                     f"\"{groups[0]['example']}\"; {_who(sorted(other), kinds, True)} "
-                     f"\"{groups[1]['example']}\" instead.")
+                     f"\"{groups[0]['example']}\", close to the approved wording; "
+                     f"{_who(sorted(other), kinds, True)} \"{groups[1]['example']}\" instead.")
         out.append({"pillar": pillar.id, "pillar_name": pillar.name, "statement": statement,
-                    "groups": groups})
+                    "approved": closest.nearest_text, "groups": groups})
     return out
 
 
 def _representative(chosen: dict[str, ClaimResult], kinds: dict[str, str]) -> str:
-    """The website's claim when the website is among the assets, else the closest claim."""
-    site = [s for s in chosen if asset_group(kinds.get(s, ""), s) == "website"]
-    pool = site or list(chosen)
+    """A page's claim when pages are among the assets, else the closest claim."""
+    pages = [s for s in chosen if asset_kind(s, kinds.get(s, "")) == "page"]
+    pool = pages or list(chosen)
     text = max((chosen[s] for s in pool), key=lambda r: (r.similarity, r.claim.text)).claim.text
     return text.strip().strip("\"'\u201c\u201d")
 
 
 def _who(assets: list[str], kinds: dict[str, str], counted: bool) -> str:
-    """'the site says', '2 of 5 decks say', '3 assets say'."""
-    groups = Counter(asset_group(kinds.get(a, ""), a) for a in assets)
-    total = Counter(asset_group(k, a) for a, k in kinds.items())
-    if set(groups) == {"website"}:
-        return "the site says" if groups["website"] == 1 else f"{groups['website']} pages say"
-    if set(groups) == {"deck"}:
-        n = groups["deck"]
-        if counted and total["deck"] > n:
-            return f"{n} of {total['deck']} decks {'says' if n == 1 else 'say'}"
-        return "1 deck says" if n == 1 else f"{n} decks say"
+    """'1 page says', '2 of 5 decks say', '3 assets say'."""
+    groups = Counter(asset_kind(a, kinds.get(a, "")) for a in assets)
+    total = Counter(asset_kind(a, k) for a, k in kinds.items())
     n = len(assets)
+    if len(groups) == 1:
+        kind = next(iter(groups))
+        of = f" of {total[kind]}" if counted and total[kind] > n else ""
+        return f"{n}{of} {kind}{'' if n == 1 else 's'} {'says' if n == 1 else 'say'}"
     return "1 asset says" if n == 1 else f"{n} assets say"
 
 
@@ -220,7 +214,35 @@ def cluster(vectors: np.ndarray, threshold: float) -> np.ndarray:
                         continue
                 leaders.append(int(m))
             start = end
-    return np.asarray([find(i) for i in range(n)])
+    return _complete_linkage(vectors, np.asarray([find(i) for i in range(n)]), threshold)
+
+
+def _complete_linkage(vectors: np.ndarray, labels: np.ndarray, threshold: float) -> np.ndarray:
+    """Split each cluster so that every pair inside is within `threshold`.
+
+    The union over hash tables chains: A joins B's leader in one table, B joins C's in another,
+    and A and C, which say unrelated things, would end up together. Members are placed in row
+    order into the first sub-cluster they are close enough to in full, so the result is
+    deterministic; clusters are small (recurring off-platform lines), so this stays cheap.
+    """
+    out = labels.copy()
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    for members in np.split(order, bounds):
+        if members.size < 3 and (members.size < 2 or
+                                 float(vectors[members[0]] @ vectors[members[1]]) >= threshold):
+            continue
+        subs: list[list[int]] = []
+        for m in sorted(int(x) for x in members):
+            for sub in subs:
+                if float((vectors[sub] @ vectors[m]).min()) >= threshold:
+                    sub.append(m)
+                    break
+            else:
+                subs.append([m])
+        for sub in subs:
+            out[sub] = sub[0]
+    return out
 
 
 def shadow_messages(analysis: Analysis) -> list[dict[str, Any]]:

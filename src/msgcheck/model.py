@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import PurePosixPath
 from typing import Any, Literal
 
 Scope = Literal[
@@ -31,6 +34,25 @@ class Severity(str, Enum):
     def rank(self) -> int:
         """Higher is more severe."""
         return {"error": 3, "warning": 2, "suggestion": 1}[self.value]
+
+
+AssetKind = Literal["deck", "page", "draft"]
+DECK_SUFFIXES = frozenset({".pptx", ".pdf"})
+PAGE_SUFFIXES = frozenset({".html", ".htm", ".mdx", ".njk"})
+
+
+def asset_kind(source: str, reader: str = "") -> AssetKind:
+    """What a marketer calls the asset: a `deck` (.pptx, .pdf), a `page` (a crawled URL, or
+    .html, .htm, .mdx, .njk) or a `draft` (.md, .txt, .docx, stdin). The one place this is decided;
+    `reader` (the Document kind) settles sources without a telling suffix."""
+    if source.startswith(("http://", "https://")):
+        return "page"
+    suffix = PurePosixPath(source.split("?", 1)[0]).suffix.lower()
+    if suffix in DECK_SUFFIXES or reader == "pptx":
+        return "deck"
+    if suffix in PAGE_SUFFIXES or reader == "html":
+        return "page"
+    return "draft"
 
 
 def normalise_text(text: str) -> str:
@@ -214,8 +236,12 @@ class Finding:
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 
     def sort_key(self) -> tuple[Any, ...]:
-        """Findings sort by place, then check id, then message."""
+        """Document order, the order of the machine formats: place, then check id, then message."""
         return (*self.location.sort_key(), self.check, self.message)
+
+    def severity_key(self) -> tuple[Any, ...]:
+        """The order people read: most severe first, then place, then check id."""
+        return (-self.severity.rank, *self.sort_key())
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form used by every machine format."""
@@ -234,6 +260,50 @@ class Finding:
         if self.suggestion is not None:
             out["suggestion"] = self.suggestion
         return out
+
+
+def finding_groups(findings: Sequence[Finding]) -> list[str]:
+    """A group id per finding (same order): findings that say the same thing share one.
+
+    A claim text that one check flags in several assets (a boilerplate line on every page) is one
+    group across those assets. Otherwise findings of one check in one asset are alike when they
+    carry the same message or the same suggestion (transitively). The id is the fingerprint of
+    the group's first finding in document order, so it is the same on every run and machine that
+    finds the same things.
+    """
+    def claim_key(f: Finding) -> tuple[str, ...] | None:
+        return ("claim", f.check, normalise_text(f.claim).lower()) if f.claim else None
+
+    sources: dict[tuple[str, ...], set[str]] = {}
+    for f in findings:
+        key = claim_key(f)
+        if key is not None:
+            sources.setdefault(key, set()).add(f.location.source)
+    parent = list(range(len(findings)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    seen: dict[tuple[str, ...], int] = {}
+    for i, f in enumerate(findings):
+        shared = claim_key(f)
+        if shared is not None and len(sources[shared]) > 1:
+            keys = [shared]
+        else:
+            keys = [("message", f.check, f.location.source, f.message)]
+            if f.suggestion:
+                keys.append(("suggestion", f.check, f.location.source, f.suggestion))
+        for key in keys:
+            a, b = find(i), find(seen.setdefault(key, i))
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    first: dict[int, str] = {}
+    for i in sorted(range(len(findings)), key=lambda i: findings[i].sort_key()):
+        first.setdefault(find(i), findings[i].fingerprint)
+    return [first[find(i)] for i in range(len(findings))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +377,7 @@ class DocumentSummary:
         return {
             "source": self.source,
             "kind": self.kind,
+            "asset": asset_kind(self.source, self.kind),
             "claims": self.claims,
             "styles": dict(sorted(self.styles.items())),
             "pillars": dict(sorted(self.pillars.items())),
@@ -381,13 +452,37 @@ class Report:
     """Cross-asset sections (scan) or trends (crawl), when the run computed them."""
     notes: tuple[str, ...] = ()
     """Things the person running msgcheck should know that are not findings (stale feedback)."""
+    held_back: tuple[tuple[str, str, int], ...] = ()
+    """(source, severity, count) of findings left out by `limited`, most severe first per source."""
 
     def counts(self) -> dict[str, int]:
-        """Findings per severity."""
+        """Findings per severity, held-back ones included."""
         out = {s.value: 0 for s in Severity}
         for finding in self.findings:
             out[finding.severity.value] += 1
+        for _source, severity, n in self.held_back:
+            out[severity] += n
         return out
+
+    def limited(self, per_asset: int) -> Report:
+        """The report keeping the `per_asset` most severe findings of each asset (0: all); the
+        rest are counted in `held_back`."""
+        if per_asset <= 0:
+            return self
+        by_source: dict[str, list[Finding]] = {}
+        for f in sorted(self.findings, key=Finding.severity_key):
+            by_source.setdefault(f.location.source, []).append(f)
+        kept: list[Finding] = []
+        held: dict[tuple[str, str], int] = {}
+        for source, found in by_source.items():
+            kept.extend(found[:per_asset])
+            for f in found[per_asset:]:
+                held[(source, f.severity.value)] = held.get((source, f.severity.value), 0) + 1
+        rank = {s.value: s.rank for s in Severity}
+        order = sorted(held, key=lambda k: (k[0], -rank[k[1]]))
+        return dataclasses.replace(
+            self, findings=tuple(sorted(kept, key=Finding.sort_key)),
+            held_back=self.held_back + tuple((s, sev, held[(s, sev)]) for s, sev in order))
 
     def to_dict(self) -> dict[str, Any]:
         """The one serialisation every machine format and the history store use."""
@@ -403,7 +498,10 @@ class Report:
                 "findings": self.counts(),
             },
             "documents": [d.to_dict() for d in self.documents],
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [{**f.to_dict(), "group": g}
+                         for f, g in zip(self.findings, finding_groups(self.findings))],
+            **({"held_back": [{"source": s, "severity": sev, "count": n}
+                              for s, sev, n in self.held_back]} if self.held_back else {}),
             "claims": [c.to_dict() for c in self.claims],
             **({"notes": list(self.notes)} if self.notes else {}),
             **({"cross_asset": self.cross_asset.to_dict()}

@@ -38,6 +38,12 @@ from msgcheck.segment import load_nlp, segment
 from msgcheck.style.model import StyleModel, load_style_model
 from msgcheck.version import __version__
 
+Progress = Callable[[str, int, int], None]
+"""Told `(stage, done, total)` as a run goes: stage `read` counts files, `analyse` claims. It
+never prints: the command line decides how to show it."""
+PROGRESS_STEP = 256
+"""Claims analysed between two progress calls (one embedding batch or more)."""
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -99,14 +105,29 @@ class Engine:
             self._index = cached_index(self.platform, self.embedder, self.reviews.drift_claims)
         return self._index
 
-    def analyze(self, documents: Sequence[Document],
-                errors: Sequence[InputError] = ()) -> Analysis:
-        """Segment and analyse documents."""
+    def analyze(self, documents: Sequence[Document], errors: Sequence[InputError] = (),
+                progress: Progress | None = None) -> Analysis:
+        """Segment and analyse documents; with `progress`, in steps of whole documents of about
+        PROGRESS_STEP claims, reporting each (each claim is analysed on its own, so the result is
+        the same)."""
         assert self.embedder is not None and self.style_model is not None
         nlp = self.get_nlp()
         claims = segment(documents, nlp)
-        return analyze(documents, claims, self.index, self.embedder, self.style_model, nlp,
-                       errors)
+        if progress is None:
+            return analyze(documents, claims, self.index, self.embedder, self.style_model, nlp,
+                           errors)
+        parts: list[Analysis] = []
+        for step_docs, step_claims in _steps(documents, claims):
+            parts.append(analyze(step_docs, step_claims, self.index, self.embedder,
+                                 self.style_model, nlp))
+            progress("analyse", sum(len(p.results) for p in parts), len(claims))
+        import numpy as np
+
+        dim = self.index.vectors.shape[1]
+        return Analysis(self.index.platform, self.index, tuple(documents),
+                        tuple(r for p in parts for r in p.results),
+                        np.concatenate([p.vectors for p in parts]) if parts
+                        else np.zeros((0, dim), dtype=np.float32), tuple(errors))
 
     def report(self, analysis: Analysis) -> Report:
         """Run the checks, drop what reviewers accepted, and build the report."""
@@ -146,10 +167,11 @@ class Engine:
             findings.extend(run_checks(subset(analysis, sources), options))
         return findings
 
-    def run(self, paths: Sequence[str | Path], stdin: tuple[str, bytes] | None = None) -> Report:
+    def run(self, paths: Sequence[str | Path], stdin: tuple[str, bytes] | None = None,
+            progress: Progress | None = None) -> Report:
         """Read the inputs (folders recursed), analyse and check them."""
-        documents, errors = read_inputs(paths, stdin)
-        return self.report(self.analyze(documents, errors))
+        documents, errors = read_inputs(paths, stdin, progress)
+        return self.report(self.analyze(documents, errors, progress))
 
     def classify(self, lines: Sequence[str], source: str = "<stdin>") -> list[tuple[ClaimResult, list[Finding]]]:
         """One claim per line, as `msgcheck classify` prints them (input order kept)."""
@@ -209,16 +231,37 @@ def subset(analysis: Analysis, sources: set[str]) -> Analysis:
     )
 
 
-def read_inputs(paths: Sequence[str | Path],
-                stdin: tuple[str, bytes] | None = None) -> tuple[list[Document], list[InputError]]:
+def _steps(documents: Sequence[Document], claims: Sequence[Any]
+           ) -> list[tuple[list[Document], list[Any]]]:
+    """Documents and their claims cut, between documents, into steps of about PROGRESS_STEP
+    claims (claims come in document order)."""
+    by_doc: dict[str, list[Any]] = {}
+    for c in claims:
+        by_doc.setdefault(c.document, []).append(c)
+    steps: list[tuple[list[Document], list[Any]]] = []
+    for doc in documents:
+        if not steps or len(steps[-1][1]) >= PROGRESS_STEP:
+            steps.append(([], []))
+        steps[-1][0].append(doc)
+        steps[-1][1].extend(by_doc.pop(doc.source, []))
+    if by_doc and steps:
+        steps[-1][1].extend(c for rest in by_doc.values() for c in rest)
+    return steps
+
+
+def read_inputs(paths: Sequence[str | Path], stdin: tuple[str, bytes] | None = None,
+                progress: Progress | None = None) -> tuple[list[Document], list[InputError]]:
     """Read every input; an unreadable one becomes an error and the others are still read."""
     files, errors = discover(paths)
     documents: list[Document] = []
-    for path in files:
+    total = len(files) + (stdin is not None)
+    for done, path in enumerate(files, start=1):
         try:
             documents.append(read_path(path))
         except InputError as exc:
             errors.append(exc)
+        if progress is not None:
+            progress("read", done, total)
     if stdin is not None:
         name, data = stdin
         reader = reader_for(name) or text_reader.read
@@ -226,6 +269,8 @@ def read_inputs(paths: Sequence[str | Path],
             documents.append(read_bytes(data, name, reader))
         except InputError as exc:
             errors.append(exc)
+        if progress is not None:
+            progress("read", total, total)
     return documents, errors
 
 

@@ -64,7 +64,7 @@ def full_extras() -> dict[str, Any]:
                       {"faster-close": 5, "fewer-errors": 0, "spend-control": 11}),
                 asset("drafts/post.md", "draft", 12,
                       {"faster-close": 1, "fewer-errors": 0, "spend-control": 3}),
-                asset("site/pricing.html", "website", 40,
+                asset("site/pricing.html", "page", 40,
                       {"faster-close": 16, "fewer-errors": 0, "spend-control": 4}),
             ],
             "note": None,
@@ -74,7 +74,7 @@ def full_extras() -> dict[str, Any]:
             {"source": "drafts/post.md", "pain": 6, "feature": 3, "neutral": 3, "claims": 12},
         ],
         "leads": {
-            "groups": {"website": {"faster-close": 0.8, "spend-control": 0.2},
+            "groups": {"page": {"faster-close": 0.8, "spend-control": 0.2},
                        "deck": {"faster-close": 0.31, "spend-control": 0.69}},
             "statement": "The website leads with Faster close (80% of its claims); "
                          "decks lead with Spend control (69%).",
@@ -84,7 +84,7 @@ def full_extras() -> dict[str, Any]:
             "statement": 'On Faster close, the site says "Close in days"; '
                          '1 of 1 decks says "Month-end, quicker" instead.',
             "groups": [
-                {"message": "approved", "assets": ["site/pricing.html"],
+                {"message": "on message", "assets": ["site/pricing.html"],
                  "example": "Close in days"},
                 {"message": "drifting", "assets": ["decks/pitch.pptx"],
                  "example": "Month-end, quicker"},

@@ -73,11 +73,11 @@ def make_report() -> Report:
         "coverage": {"pillars": [{"id": i, "name": n} for i, n in PILLARS], "note": None,
                      "assets": [{"source": s, "group": g, "claims": sum(st), "counts": c,
                                  "off_platform": 2, "drift": 1}
-                                for s, g, c, st in zip(ASSETS, ("deck", "draft", "website"),
+                                for s, g, c, st in zip(ASSETS, ("deck", "draft", "page"),
                                                        counts, styles, strict=True)]},
         "style_mix": [{"source": s, "pain": p, "feature": f, "neutral": n, "claims": p + f + n}
                       for s, (p, f, n) in zip(ASSETS, styles, strict=True)],
-        "leads": {"groups": {"website": {"faster-close": 0.73, "fewer-errors": 0.09,
+        "leads": {"groups": {"page": {"faster-close": 0.73, "fewer-errors": 0.09,
                                          "spend-control": 0.18},
                              "deck": {"faster-close": 0.31, "spend-control": 0.69}},
                   "statement": "The website leads with Faster close (73%); decks lead with "
@@ -85,7 +85,7 @@ def make_report() -> Report:
         "competing": [{"pillar": "faster-close", "pillar_name": "Faster close",
                        "statement": "On Faster close, the site says \"Close in days\"; 1 of 1 "
                                     "decks says \"Month-end, quicker\" instead.",
-                       "groups": [{"message": "approved", "assets": [ASSETS[2]],
+                       "groups": [{"message": "on message", "assets": [ASSETS[2]],
                                    "example": "Close in days"},
                                   {"message": "drifting", "assets": [ASSETS[0]],
                                    "example": PWN}]}],

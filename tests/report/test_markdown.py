@@ -85,18 +85,29 @@ def test_documents_table_has_claims_styles_and_findings_per_document():
     assert body["decks/broken.pptx"][-1] == "1 error"
 
 
-def test_findings_are_grouped_by_document_with_place_check_claim_and_suggestion():
+def test_findings_read_most_severe_first_with_place_check_claim_and_suggestion():
     out = markdown.render(make_report())
     section = out.split("### Findings", 1)[1]
-    headings = re.findall(r"^#### (.+)$", section, flags=re.M)
-    assert headings == ["decks/broken.pptx", "decks/pitch.pptx", "drafts/post.md"]
-    assert ("- **warning** slide 3 Title 1 \u00b62 \u00b7 `terminology.product-name` \u00b7 "
+    severities = re.findall(r"^- \*\*(\w+)\*\*", section, flags=re.M)
+    assert severities == sorted(severities, key=["error", "warning", "suggestion"].index)
+    assert ("- **warning** decks/pitch.pptx slide 3 Title 1 \u00b62 \u00b7 "
+            "`terminology.product-name` \u00b7 "
             "'LedgerLine Match' is not the product name; write 'Ledgerline Match'") in section
     assert "  - claim: \u201cMeet LedgerLine Match\u201d" in section
     assert "  - suggestion: \u201cLedgerline Match\u201d" in section
-    assert "- **suggestion** line 20:1 \u00b7 `alignment.drift`" in section
-    assert ("- **error** whole asset \u00b7 `io.unreadable` \u00b7 "
+    assert "- **suggestion** drafts/post.md line 20:1 \u00b7 `alignment.drift`" in section
+    assert ("- **error** decks/broken.pptx whole asset \u00b7 `io.unreadable` \u00b7 "
             "\\[E107\\] not a .pptx file") in section
+
+
+def test_alike_findings_fold_into_one_item_and_held_back_ones_are_named():
+    many = tuple(Finding("framing.feature-heavy", Severity.SUGGESTION, "headline leads with a "
+                         "capability", Location("site/faq.html", line=n), claim=f"Feature {n}")
+                 for n in range(1, 8))
+    out = markdown.render(make_report(findings=many).limited(5))
+    items = re.findall(r"^- \*\*.+$", out, flags=re.M)
+    assert len(items) == 1 and items[0].endswith("(and 4 more like it)")
+    assert "held back 2 suggestions on site/faq.html; --max-findings-per-asset 0 shows all" in out
 
 
 def test_claim_text_cannot_break_the_table_or_inject_markup():

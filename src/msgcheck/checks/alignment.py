@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from msgcheck.checks.base import Check, CheckOptions, Example, make_finding
+from msgcheck.checks.base import Check, CheckOptions, Example, helpful_suggestion, make_finding
 from msgcheck.model import Finding, Severity
 
 if TYPE_CHECKING:
@@ -35,13 +35,13 @@ def off_platform(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]
             continue
         yield make_finding(
             OFF_PLATFORM, options,
-            f"no pillar backs this claim (best match {r.similarity:.2f}, below the platform's "
-            f"off-platform band {cal.off:.2f})",
+            "no pillar of the platform backs this line: tie it to a pillar's message or cut it",
             r.claim.location,
             claim=r.claim.text,
             evidence={"similarity": r.similarity, "band_off": cal.off,
                       "nearest_text": r.nearest_text},
-            suggestion=r.nearest_text if r.nearest_kind == "key_message" else None,
+            suggestion=helpful_suggestion(analysis, r, r.nearest_text)
+            if r.nearest_kind == "key_message" else None,
         )
 
 
@@ -57,26 +57,25 @@ def drift(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
             continue
         pillar = names.get(r.pillar or "", r.pillar)
         yield make_finding(
-            DRIFT, options, _drift_message(r.drift_basis, pillar, r.similarity, cal.aligned),
+            DRIFT, options, _drift_message(r.drift_basis, pillar),
             r.claim.location,
             claim=r.claim.text,
             evidence={"pillar": r.pillar, "similarity": r.similarity, "margin": r.margin,
                       "band_aligned": cal.aligned,
-                      **({"basis": r.drift_basis} if r.drift_basis else {})},
-            suggestion=r.suggestion,
+                      "band_off": cal.off, **({"basis": r.drift_basis} if r.drift_basis else {})},
+            suggestion=helpful_suggestion(analysis, r),
         )
 
 
-def _drift_message(basis: str | None, pillar: str | None, similarity: float,
-                   aligned: float) -> str:
+def _drift_message(basis: str | None, pillar: str | None) -> str:
     if basis and basis.startswith("superlative: "):
         words = basis.removeprefix("superlative: ")
         return (f"praises the product as '{words}', which the platform never says; state the "
                 f"approved promise of '{pillar}' or the measured result instead")
     if basis:
         return f"a reviewer marked this claim as drift from pillar '{pillar}'"
-    return (f"drifts from pillar '{pillar}' (similarity {similarity:.2f}, aligned from "
-            f"{aligned:.2f})")
+    return (f"close to pillar '{pillar}' but drifts from its wording: say it the way the "
+            "pillar's approved message does")
 
 
 # Asset names that mark a lead asset: the one place whose opening should be the promise.
@@ -118,8 +117,8 @@ def value_prop(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
         text = " / ".join(r.claim.text for r in lead)
         yield make_finding(
             VALUE_PROP, options,
-            f"leads with \"{text}\", not the value proposition (similarity {score:.2f}; the "
-            f"platform's key messages reach {band:.2f})",
+            f"leads with \"{text}\", not the value proposition: open with the promise the "
+            "platform makes",
             lead[0].claim.location,
             claim=lead[0].claim.text,
             evidence={"similarity": score, "band": band},

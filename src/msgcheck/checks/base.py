@@ -123,3 +123,24 @@ def suppressed(check_id: str, ignore: frozenset[str]) -> bool:
     """Whether an inline `msgcheck: ignore` set covers this check."""
     return "*" in ignore or any(check_id == p or check_id.startswith(p + ".") or
                                 check_id.startswith(p) and p.endswith(".") for p in ignore)
+
+
+def helpful_suggestion(analysis: Analysis, result: ClaimResult,
+                       text: str | None = None) -> str | None:
+    """`text` (default: the claim's nearest pillar key message) when pointing at it helps.
+
+    It helps when the claim reaches the platform's drift band (its best similarity is at least
+    the band's lower bound, `Calibration.off`), so the claim is about what the pillar says; or when
+    the claim drifts and its nearest platform text belongs to its own pillar. Below that, the
+    nearest text is merely the least unrelated one, and quoting it misleads.
+    """
+    text = result.suggestion if text is None else text
+    if text is None:
+        return None
+    if result.similarity >= analysis.index.calibration.off:
+        return text
+    if result.status == "drift" and result.pillar is not None:
+        owners = {t.text: t.pillar for t in analysis.index.texts}
+        if owners.get(result.nearest_text or "") == result.pillar:
+            return text
+    return None

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from msgcheck.checks.base import Check, CheckOptions, Example, judged, make_finding
+from msgcheck.checks.base import helpful_suggestion as _helpful
 from msgcheck.model import ClaimResult, Finding, Location, Severity
 
 if TYPE_CHECKING:
@@ -88,8 +89,9 @@ def _groups(analysis: Analysis) -> Iterator[list[ClaimResult]]:
 
 
 def _pain_suggestion(analysis: Analysis, r: ClaimResult) -> str | None:
-    """The nearest pillar's key message: the outcome to lead with instead."""
-    return r.suggestion
+    """The nearest pillar's key message, the outcome to lead with instead, when it is close enough
+    to the claim to help."""
+    return _helpful(analysis, r)
 
 
 def asset_ratio(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:

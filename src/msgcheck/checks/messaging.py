@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from msgcheck.checks.base import ALL_SCOPES, Check, CheckOptions, Example, judged, make_finding
+from msgcheck.checks.base import helpful_suggestion as _helpful
 from msgcheck.model import Finding, Severity
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def retired(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
             claim=r.claim.text,
             evidence={"similarity": round(score, 3), "word_overlap": round(lexical, 3),
                       "current_best": r.similarity},
-            suggestion=r.suggestion,
+            suggestion=_helpful(analysis, r),
         )
 
 

@@ -66,20 +66,64 @@ ignore_option = click.option("--ignore", multiple=True, metavar="PREFIX",
                              help="Skip checks whose id starts with this (repeatable).")
 
 
+max_findings_option = click.option(
+    "--max-findings-per-asset", "max_findings", type=click.IntRange(min=0), default=None,
+    metavar="N", help="Show the N most severe findings of each asset; 0 shows all. "
+    "[default: 25 in text, markdown and html; all in json, sarif and linter lines]")
+HUMAN_FORMATS = ("text", "markdown", "html")
+DEFAULT_PER_ASSET = 25
+"""Findings shown per asset in the formats people read, unless configured."""
+
+
+def per_asset_limit(config: Any, fmt: str) -> int:
+    """The configured `max-findings-per-asset`, else 25 in formats people read and all (0) in
+    formats tools read (json, sarif, and `check`'s linter lines, which editors jump through)."""
+    value = config.max_findings_per_asset
+    if value is not None:
+        return int(value)
+    return DEFAULT_PER_ASSET if fmt in HUMAN_FORMATS else 0
+
+
+def shown_paths(paths: tuple[str, ...]) -> list[str]:
+    """Inputs under the working directory as paths relative to it (so reports, fingerprints and
+    baselines read the same on every machine); others, and `-`, as given."""
+    cwd = os.getcwd()
+    out = []
+    for raw in paths:
+        full = os.path.abspath(raw)
+        if raw != "-" and (full == cwd or full.startswith(cwd.rstrip(os.sep) + os.sep)):
+            out.append(os.path.relpath(full, cwd))
+        else:
+            out.append(raw)
+    return out
+
+
+def terminal_width(output: str | None) -> int | None:
+    """The terminal's width when the report goes to one; None (never wrap) for a file or pipe."""
+    import shutil
+    import sys
+
+    if output is not None or not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size((100, 24)).columns
+
+
 def split_values(values: tuple[str, ...]) -> list[str]:
     return [x.strip() for v in values for x in v.split(",") if x.strip()]
 
 
 def resolve_config(paths: tuple[str, ...], *, platform_path: str | None,
                     config_path: str | None, fail_on: str | None, select: tuple[str, ...],
-                    ignore: tuple[str, ...], style_model: str | None) -> Any:
+                    ignore: tuple[str, ...], style_model: str | None,
+                    max_findings: int | None = None) -> Any:
     """Merged settings (flags > env > --config > nearest file > defaults), check ids validated."""
     from msgcheck.checks import ALL, UNREADABLE
     from msgcheck.config import resolve, validate_check_ids
 
     config = resolve(
         flags={"platform": platform_path, "fail-on": fail_on, "select": split_values(select),
-               "ignore": split_values(ignore), "style-model": style_model},
+               "ignore": split_values(ignore), "style-model": style_model,
+               "max-findings-per-asset": max_findings},
         config_path=config_path,
         first_input=paths[0] if paths else None,
     )
@@ -114,12 +158,28 @@ def load_config_platform(config: Any) -> Any:
     return load_platform(path)
 
 
+def counts_text(counts: dict[str, int]) -> str:
+    """'1 error, 3 warnings, 0 suggestions'."""
+    from msgcheck.report.words import plural
+
+    return ", ".join(plural(counts[s], s) for s in ("error", "warning", "suggestion"))
+
+
+def print_held_back(report: Any) -> None:
+    """On stderr, what --max-findings-per-asset left out of the report, if anything."""
+    from msgcheck.report.words import held_back
+
+    note = held_back(report)
+    if note:
+        echo(note, err=True)
+
+
 def write_or_print(rendered: str, output: str | None, report: Any) -> None:
     if output:
         Path(output).write_text(rendered, encoding="utf-8")
         counts = report.counts()
-        echo(f"wrote {output}: {counts['error']} errors, {counts['warning']} warnings, "
-              f"{counts['suggestion']} suggestions", err=True)
+        echo(f"wrote {output}: {counts_text(counts)}", err=True)
+        print_held_back(report)
     else:
         echo(rendered)
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,17 +16,23 @@ from msgcheck.cli.common import (
     ExitStatus,
     cache_option,
     config_option,
+    counts_text,
     echo,
     engine_settings,
     fail_on_option,
     fail_status,
     ignore_option,
     load_config_platform,
+    max_findings_option,
+    per_asset_limit,
     platform_option,
+    print_held_back,
     print_notes,
     resolve_config,
     select_option,
+    shown_paths,
     style_option,
+    terminal_width,
     write_or_print,
 )
 from msgcheck.errors import Code, MsgcheckError
@@ -38,36 +47,48 @@ from msgcheck.errors import Code, MsgcheckError
 @fail_on_option
 @select_option
 @ignore_option
+@max_findings_option
+@click.option("--verbose", "-v", is_flag=True,
+              help="Text report: list every place of folded findings and the numbers behind "
+                   "each finding.")
 @cache_option
 @style_option
 def scan(paths: tuple[str, ...], platform_path: str | None, config_path: str | None, fmt: str,
          output: str | None, fail_on: str | None, select: tuple[str, ...],
-         ignore: tuple[str, ...], no_cache: bool, style_model: str | None) -> int:
+         ignore: tuple[str, ...], max_findings: int | None, verbose: bool, no_cache: bool,
+         style_model: str | None) -> int:
     """Scan decks, pages and drafts, with the cross-asset report; folders are recursed.
 
-    Reads .pptx, .docx, .md, .html, .htm and .txt; `-` reads stdin as text.
+    Reads .pptx, .docx, .md, .html, .htm and .txt; `-` reads stdin as text. Findings read most
+    severe first; alike ones print once ("and 34 more like it"). The exit status counts every
+    finding, also those held back by --max-findings-per-asset.
     """
     from msgcheck.pipeline import Engine
     from msgcheck.report import RENDERERS
 
     config = resolve_config(paths, platform_path=platform_path, config_path=config_path,
                              fail_on=fail_on, select=select, ignore=ignore,
-                             style_model=style_model)
+                             style_model=style_model, max_findings=max_findings)
     platform = load_config_platform(config)
     engine = Engine(platform, engine_settings(config, no_cache=no_cache, cross_asset=True))
     stdin = None
-    files = [p for p in paths if p != "-"]
+    files = [p for p in shown_paths(paths) if p != "-"]
     if "-" in paths:
         stdin = ("<stdin>", sys.stdin.buffer.read())
-    report = engine.run(files, stdin)
+    with progress_bar() as progress:
+        report = engine.run(files, stdin, progress)
     print_notes(report)
-    if fmt == "text" and output is None:
+    status = fail_status(report, config.fail_on)
+    shown = report.limited(per_asset_limit(config, fmt))
+    if fmt == "text":
         from msgcheck.report.text import render
 
-        echo(render(report, color=sys.stdout.isatty()))
+        width = terminal_width(output)
+        rendered = render(shown, color=width is not None, width=width, verbose=verbose)
+        write_or_print(rendered, output, shown)
     else:
-        write_or_print(RENDERERS[fmt](report), output, report)
-    return int(fail_status(report, config.fail_on))
+        write_or_print(RENDERERS[fmt](shown), output, shown)
+    return int(status)
 
 
 @click.command()
@@ -88,13 +109,14 @@ def scan(paths: tuple[str, ...], platform_path: str | None, config_path: str | N
               metavar="FILE", help="Record today's findings as the baseline, then exit 0.")
 @click.option("--no-daemon", is_flag=True,
               help="Do not hand the check to a running `msgcheck serve`.")
+@max_findings_option
 @cache_option
 @style_option
 def check(paths: tuple[str, ...], platform_path: str | None, config_path: str | None,
           fmt: str, output: str | None, fail_on: str | None, select: tuple[str, ...],
           ignore: tuple[str, ...], stdin_name: str, baseline_path: str | None,
-          write_baseline: str | None, no_daemon: bool, no_cache: bool,
-          style_model: str | None) -> int:
+          write_baseline: str | None, no_daemon: bool, max_findings: int | None,
+          no_cache: bool, style_model: str | None) -> int:
     """Pre-publish gate: check drafts and decks; linter output and exit codes.
 
     Reads .md, .html, .htm, .txt, .docx and .pptx, or `-` for stdin (see --stdin-name).
@@ -106,12 +128,12 @@ def check(paths: tuple[str, ...], platform_path: str | None, config_path: str | 
 
     config = resolve_config(paths, platform_path=platform_path, config_path=config_path,
                              fail_on=fail_on, select=select, ignore=ignore,
-                             style_model=style_model)
+                             style_model=style_model, max_findings=max_findings)
     known: set[str] | None = None
     if baseline_path:
         known, header = baselines.load(baseline_path)
     stdin = None
-    files = [p for p in paths if p != "-"]
+    files = [p for p in shown_paths(paths) if p != "-"]
     if "-" in paths:
         stdin = (stdin_name, sys.stdin.buffer.read())
     from msgcheck.pipeline import Engine
@@ -139,21 +161,50 @@ def check(paths: tuple[str, ...], platform_path: str | None, config_path: str | 
         n = baselines.write(report, write_baseline)
         echo(f"wrote {write_baseline}: {n} findings accepted as the baseline", err=True)
         return int(ExitStatus.OK)
+    status = fail_status(report, config.fail_on)
+    shown = report.limited(per_asset_limit(config, "lint" if fmt == "text" else fmt))
     if fmt == "text":
-        from msgcheck.report.lint import render
-
-        rendered = render(report)
-        if output:
-            Path(output).write_text(rendered, encoding="utf-8")
-        elif rendered:
-            echo(rendered)
-        counts = report.counts()
-        claims = sum(d.claims for d in readable)
-        echo(f"{counts['error']} errors, {counts['warning']} warnings, {counts['suggestion']} "
-              f"suggestions in {len(report.documents)} files ({claims} claims)", err=True)
+        _lint(shown, output, len(readable) and sum(d.claims for d in readable))
     else:
-        write_or_print(RENDERERS[fmt](report), output, report)
-    return int(fail_status(report, config.fail_on))
+        write_or_print(RENDERERS[fmt](shown), output, shown)
+    return int(status)
+
+
+def _lint(report: Any, output: str | None, claims: int) -> None:
+    """`check`'s linter lines on stdout (or the file), and the counts on stderr."""
+    from msgcheck.report.lint import render
+    from msgcheck.report.words import plural
+
+    rendered = render(report)
+    if output:
+        Path(output).write_text(rendered, encoding="utf-8")
+    elif rendered:
+        echo(rendered)
+    echo(f"{counts_text(report.counts())} in {plural(len(report.documents), 'file')} "
+         f"({plural(claims, 'claim')})", err=True)
+    print_held_back(report)
+
+
+@contextmanager
+def progress_bar() -> Iterator[Any]:
+    """A progress callback drawing a bar on stderr when stderr is a terminal; None otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    labels = {"read": "reading files", "analyse": "analysing claims"}
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(labels.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
 
 
 @click.command()

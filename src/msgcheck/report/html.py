@@ -30,7 +30,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from msgcheck.model import STYLES, Report, Severity
-from msgcheck.report.words import plural
+from msgcheck.report.words import held_back, plural
 
 SEVERITIES: tuple[str, ...] = tuple(s.value for s in Severity)
 
@@ -53,8 +53,8 @@ DARK_TEXT = "#000000"
 """Black, not a softer dark: mid-scale blues need it for 4.5:1 contrast (WCAG AA)."""
 LIGHT_TEXT = "#ffffff"
 
-GROUP_ORDER = ("website", "deck", "draft")
-GROUP_LABELS = {"website": "Website", "deck": "Decks", "draft": "Drafts"}
+GROUP_ORDER = ("page", "deck", "draft")
+GROUP_LABELS = {"page": "Pages", "deck": "Decks", "draft": "Drafts"}
 NEEDS_TWO = "Cross-asset comparison needs two or more assets."
 SINGLE_ASSET_NOTE = "Only one asset. " + NEEDS_TWO
 
@@ -411,6 +411,7 @@ def _competing(extras: Mapping[str, Any], names: Mapping[str, str]) -> list[dict
         out.append({
             "pillar": str(item.get("pillar_name") or names.get(pid, pid) or "Unnamed pillar"),
             "statement": str(item.get("statement") or ""),
+            "approved": str(item.get("approved") or ""),
             "groups": [{"message": str(_map(g).get("message") or ""),
                         "assets": _strs(_map(g).get("assets")),
                         "example": str(_map(g).get("example") or "")}
@@ -595,6 +596,7 @@ def context(report: Report) -> dict[str, Any]:
         "styles": STYLES,
         "severities": SEVERITIES,
         "documents": _documents(data),
+        "held_back": held_back(report),
         **sections,
     }
 

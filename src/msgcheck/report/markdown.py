@@ -1,8 +1,8 @@
 """Markdown report: a short summary for a chat message or a pull-request comment.
 
-A headline with counts per severity, a table of documents, then the most severe findings grouped
-by document (capped, so a big crawl still fits in one comment), and the coverage matrix when a
-later stage added one to `report.cross_asset`.
+A headline with counts per severity, a table of documents, then the findings most severe first,
+alike ones folded into one item (capped, so a big crawl still fits in one comment), and the
+coverage matrix when a later stage added one to `report.cross_asset`.
 
 Every piece of text that comes from an input (claims, suggestions, messages that quote a claim,
 file names) goes through `escape`: a claim containing `|`, `*`, backticks or `<script>` cannot
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from msgcheck.model import STYLES, Finding, Location, Report, Severity
-from msgcheck.report.words import plural
+from msgcheck.report.words import folded, held_back, more_like_it, plural
 
 LIMIT = 50
 """Findings (and document rows) shown before "... and N more"."""
@@ -64,10 +64,6 @@ def _place(loc: Location) -> str:
     return place if loc.slide is not None or loc.line is None else f"line {place}"
 
 
-def _severity_order(f: Finding) -> tuple[Any, ...]:
-    return (-f.severity.rank, *f.sort_key())
-
-
 def _headline(report: Report) -> list[str]:
     counts = report.counts()
     claims = sum(d.claims for d in report.documents)
@@ -110,9 +106,11 @@ def _documents(report: Report, by_source: Mapping[str, Sequence[Finding]],
     return lines
 
 
-def _finding(f: Finding) -> list[str]:
-    lines = [f"- **{f.severity.value}** {escape(_place(f.location))} \u00b7 {_code(f.check)} "
-             f"\u00b7 {escape(f.message)}"]
+def _finding(f: Finding, others: Sequence[Finding]) -> list[str]:
+    more = f" ({more_like_it(others)})" if others else ""
+    lines = [f"- **{f.severity.value}** {escape(f.location.source)} "
+             f"{escape(_place(f.location))} \u00b7 {_code(f.check)} \u00b7 {escape(f.message)}"
+             f"{more}"]
     if f.claim:
         lines.append(f"  - claim: \u201c{escape(f.claim, limit=MAX_TEXT)}\u201d")
     if f.suggestion:
@@ -121,22 +119,17 @@ def _finding(f: Finding) -> list[str]:
 
 
 def _findings(findings: Sequence[Finding], limit: int) -> list[str]:
+    """Most severe first, then by place; alike findings folded into one item."""
     if not findings:
         return ["No findings."]
-    # The most severe first when capping, then shown in document order.
-    shown = sorted(sorted(findings, key=_severity_order)[:limit], key=Finding.sort_key)
+    items = folded(findings)
     lines: list[str] = []
-    source = None
-    for f in shown:
-        if f.location.source != source:
-            source = f.location.source
-            lines += (["", f"#### {escape(source)}", ""] if lines else
-                      [f"#### {escape(source)}", ""])
-        lines += _finding(f)
-    rest = len(findings) - len(shown)
-    if rest:
-        hidden = Counter(f.severity.value for f in sorted(findings, key=_severity_order)[limit:])
-        lines += ["", f"\u2026 and {rest} more ({_counts(hidden)})."]
+    for shown, others in items[:limit]:
+        lines += _finding(shown, others)
+    if len(items) > limit:
+        hidden = Counter(f.severity.value for shown, others in items[limit:]
+                         for f in (shown, *others))
+        lines += ["", f"\u2026 and {sum(hidden.values())} more ({_counts(hidden)})."]
     return lines
 
 
@@ -215,5 +208,8 @@ def render(report: Report, *, limit: int = LIMIT) -> str:
     if findings:
         lines += ["", "### Findings", ""]
         lines += _findings(findings, limit)
+    note = held_back(report)
+    if note:
+        lines += ["", f"_{escape(note)}_"]
     lines += _coverage(report, limit)
     return "\n".join(lines).rstrip() + "\n"

@@ -180,7 +180,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
     for f in findings:
         props: dict[str, Any] = {"severity": f["severity"],
                                  "displayLocation": f["display_location"]}
-        for key in ("claim", "evidence", "suggestion"):
+        for key in ("claim", "evidence", "suggestion", "group"):
             if key in f:
                 props[key] = f[key]
         results.append({
