@@ -4,8 +4,8 @@
 decks copied from last year's. Two kinds of evidence, graded:
 
 - **error**: the claim repeats the retired wording outright (LEXICAL_OVERLAP of its words, the
-  company's and products' names left out, so "Acme" plus one shared word is not a restatement)
-  and is nearer to it than to anything the platform approves today;
+  company's and products' names left out, so "Acme" plus one shared word is not a restatement),
+  means the same (the restate band) and is nearer to it than to anything approved today;
 - **warning**: the claim is as close to the retired message as a restatement is to its text
   (the calibrated restate band) and clearly closer to it than to any approved text (by
   RETIRED_MARGIN): a paraphrase of the old line, which a person should look at.
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 STOP = {"the", "a", "an", "of", "for", "and", "or", "to", "in", "on", "with", "your", "our",
         "is", "are", "be", "it", "that", "this", "by", "at", "from", "as"}
-LEXICAL_OVERLAP = 0.8
+LEXICAL_OVERLAP = 0.7
 # How much nearer to the retired message than to the best approved text a paraphrase must be.
 RETIRED_MARGIN = 0.05
 
@@ -65,7 +65,7 @@ def retired(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
         j = int(np.argmax(sims[i]))
         score = float(sims[i, j])
         lexical = overlap(r.claim.text, messages[j].text, names)
-        verbatim = lexical >= LEXICAL_OVERLAP and score > r.similarity
+        verbatim = lexical >= LEXICAL_OVERLAP and score >= band and score > r.similarity
         if not (verbatim or (score >= band and score >= r.similarity + RETIRED_MARGIN)):
             continue
         when = f" (retired {messages[j].retired})" if messages[j].retired else ""
