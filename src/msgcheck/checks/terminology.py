@@ -84,15 +84,18 @@ COMPARISON = re.compile(
     r"rip\s+out|sunset)\b", re.IGNORECASE)
 
 
+INTEGRATION_WINDOW = 40  # characters before a name where an integration cue makes it a list
 INTEGRATION = re.compile(
     r"\b(?:integrat\w*|connect\w*|works?\s+with|import\w*|export\w*|sync\w*|plug-?ins?|"
     r"including|such\s+as|apps?|tools?)\b", re.IGNORECASE)
 
 
-def _about(text: str, scope: str, start: int) -> bool:
+def _about(text: str, scope: str, start: int, end: int) -> bool:
     """Copy about the competitor itself: a comparison table's cell, or a sentence whose subject
-    it is ('Acme customers wait months'), unless it lists integrations."""
-    if INTEGRATION.search(text):
+    it is ('Acme customers wait months'), unless the name stands in a list of integrations
+    ('integrates with Acme', 'Acme, Jira and GitHub')."""
+    before, after = text[max(0, start - INTEGRATION_WINDOW):start], text[end:end + 2]
+    if INTEGRATION.search(before) or after.startswith(",") or re.search(r",\s*$", before):
         return False
     return scope == "table" or not text[:start].strip(" \"'\u201c(-*")
 
@@ -108,7 +111,7 @@ def competitor(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
                 found = m.group(0)
                 if name[:1].isupper() and not found[:1].isupper():
                     continue
-                if not (compares or _about(r.claim.text, r.claim.scope, m.start())):
+                if not (compares or _about(r.claim.text, r.claim.scope, m.start(), m.end())):
                     continue
                 yield make_finding(
                     COMPETITOR, options,
