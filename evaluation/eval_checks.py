@@ -14,9 +14,9 @@ A finding is right when its line carries the label its check stands for:
     terminology.*                  avoided_term or terminology
     framing.feature-heavy          style feature (the line is feature framing)
 
-Recall is per drift category: the share of labelled lines with that category that carry a
-finding of a check standing for it. Asset-level findings (framing.asset-ratio) are listed by
-count only.
+framing.asset-ratio is right when more than half of its page's labelled lines are features (on
+pages with at least six labelled lines). Recall is per drift category: the share of labelled
+lines with that category that carry a finding of a check standing for it.
 
     .venv/bin/python evaluation/eval_checks.py --corpora ../realdev        # every company
     .venv/bin/python evaluation/eval_checks.py --corpora DIR --json out.json --show-errors
@@ -32,7 +32,7 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,11 @@ RIGHT = {
     "terminology": {"avoided_term", "terminology"},
 }
 SEVERE = ("warning", "error")
+# framing.asset-ratio is right when more than this share of the page's labelled lines are
+# features (the check's default limit), judged on pages with enough labelled lines.
+ASSET_CHECK = "framing.asset-ratio"
+ASSET_SHARE = 0.5
+ASSET_MIN_LINES = 6
 _SPACE = re.compile(r"\s+")
 
 
@@ -138,33 +143,58 @@ def is_right(check: str, lab: Labelled) -> bool:
     return bool(lab.drift) if kinds is None else lab.drift in kinds
 
 
+def asset_right(page: str, labels: Sequence[Labelled]) -> bool | None:
+    """Whether the labelled lines of a page are mostly features (more than ASSET_SHARE of them);
+    None when too few of its lines are labelled to say."""
+    rows = [lab for lab in labels if lab.page == page]
+    if len(rows) < ASSET_MIN_LINES:
+        return None
+    return sum(lab.style == "feature" for lab in rows) / len(rows) > ASSET_SHARE
+
+
 def recall_family(drift: str) -> tuple[str, ...]:
     return tuple(f for f, kinds in RIGHT.items() if kinds is None or drift in kinds)
 
 
-def scan(folder: Path) -> dict[str, Any]:
+def scan(folder: Path, settings: Any = None) -> dict[str, Any]:
     from msgcheck.pipeline import Engine, Settings
     from msgcheck.platform import load_platform
 
-    engine = Engine(load_platform(folder / "platform.yaml"), Settings(feedback=False))
+    # The corpus is judged as shipped, not as reviewed.
+    settings = replace(settings or Settings(), feedback=False)
+    engine = Engine(load_platform(folder / "platform.yaml"), settings)
     pages = sorted((folder / "pages" / "rendered").glob("*.md"))
     report = engine.run(pages)
     claims = sum(1 for c in report.claims if c.status != "not_a_claim")
     return {"findings": list(report.findings), "claims": claims}
 
 
-def evaluate(folder: Path) -> dict[str, Any]:
+def evaluate(folder: Path, settings: Any = None) -> dict[str, Any]:
+    """Per-check tallies, unmatched findings and recall for one labelled corpus folder."""
     labels = load_labels(folder)
-    result = scan(folder)
+    result = scan(folder, settings)
     tallies: dict[str, Tally] = defaultdict(Tally)
     caught: dict[str, set[str]] = defaultdict(set)
     unmatched = 0
     for f in result["findings"]:
         t = tallies[f.check]
         t.findings += 1
+        page = Path(f.location.source).name
+        if f.check == ASSET_CHECK:
+            ok_page = asset_right(page, labels)
+            if ok_page is None:
+                unmatched += 1
+                continue
+            t.labelled += 1
+            t.right += ok_page
+            t.severe += f.severity in SEVERE
+            t.severe_right += ok_page and f.severity in SEVERE
+            if not ok_page:
+                t.wrong.append(f"{page} [asset] {f.severity}: {f.message}")
+            continue
         if not f.claim:
             continue
-        lab = match(f.claim, Path(f.location.source).name, labels)
+        lab = match(f.claim, page, labels)
         if lab is None:
             unmatched += 1
             continue

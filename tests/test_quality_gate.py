@@ -87,3 +87,36 @@ def test_real_copy_alignment_is_precise_and_quiet(real_copy):
 def test_real_copy_style(real_copy):
     overall = pooled(real_copy).all_rows
     assert overall.style_macro_f1 >= FLOORS["real_copy_style_macro_f1"], overall
+
+
+@pytest.fixture(scope="module")
+def real_findings(cache_dir):
+    if not COMPANIES:
+        pytest.skip("the labelled real corpora are not beside the project")
+    import sys
+
+    sys.path.insert(0, str(ROOT / "evaluation"))
+    import eval_checks
+
+    results = [eval_checks.evaluate(REALDEV / c, Settings(cache_dir=cache_dir))
+               for c in COMPANIES]
+    return eval_checks.overall(eval_checks.pooled(results)), results
+
+
+def test_real_copy_findings_at_warning_and_above_are_right(real_findings):
+    overall, results = real_findings
+    assert overall["severe_precision"] >= FLOORS["real_copy_warning_precision"], overall
+    assert overall["errors"] == 0 or overall["error_precision"] >= \
+        FLOORS["real_copy_error_precision"], overall
+    claims = sum(r["claims"] for r in results)
+    findings = sum(r["findings"] for r in results)
+    assert 100 * findings / claims <= FLOORS["real_copy_findings_per_100_claims_max"]
+
+
+def test_a_clean_on_message_draft_passes_check_at_warning(engine):
+    from msgcheck.ingest import read_path
+
+    draft = ROOT / "fixtures" / "gate" / "on-message-landing.md"
+    report = engine.report(engine.analyze([read_path(draft)]))
+    loud = [f for f in report.findings if f.severity.value in ("warning", "error")]
+    assert not loud, loud
