@@ -57,11 +57,24 @@ HISTORY = re.compile(
     r"part|included|called|named|known))\b", re.IGNORECASE)
 
 
+def _heads_history(analysis: Analysis, pos: int) -> bool:
+    """Whether result `pos` is a heading whose next line is about a name's history (a legacy
+    edition's section: '### Acme Classic' over 'Acme Classic was offered as ...')."""
+    results = analysis.results
+    r = results[pos]
+    if r.claim.scope not in ("heading", "title") or pos + 1 >= len(results):
+        return False
+    following = results[pos + 1]
+    return following.claim.document == r.claim.document and bool(
+        HISTORY.search(following.claim.text))
+
+
 def product_name(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     """Product-name variants, matched exactly as written, except in a sentence about the name's
-    history ('formerly', 'was offered as', 'now offered in')."""
-    for r in _read(analysis, PRODUCT_NAME):
-        if HISTORY.search(r.claim.text):
+    history ('formerly', 'was offered as', 'now offered in') or a heading over one."""
+    for pos, r in enumerate(analysis.results):
+        if r.claim.scope not in PRODUCT_NAME.scopes or HISTORY.search(r.claim.text) \
+                or _heads_history(analysis, pos):
             continue
         for product in analysis.platform.products:
             for variant in product.variants:
@@ -140,6 +153,9 @@ PRODUCT_NAME = Check(
         Example("LL Capture reads every invoice.", True),
         Example("Ledgerline Match checks every invoice against its PO.", False),
         Example("LedgerLine Match was renamed Ledgerline Match in 2023.", False),
+        Example("## LedgerLine Capture\n\nLedgerLine Capture was offered until 2023; its "
+                "features are now part of Ledgerline Match.\n", False),
+        Example("## LedgerLine Capture\n\nReads every invoice from email and PDF.\n", True),
     ),
     scopes=ALL_SCOPES,
 )
