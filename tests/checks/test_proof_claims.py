@@ -37,6 +37,9 @@ NOT_PROOF_CLAIMS = [
     "Supports 20 languages for global teams.",                  # a specification
     "Scale to tens of thousands of users per instance.",        # a capacity
     "Risk rises for four key reasons:",                         # the copy's own points
+    "Partners may request a license for up to 10 users.",       # a plan limit
+    "Buy more storage at $60/year for 10GB.",                   # a price
+    "Extra seats are available from $15 per month.",
 ]
 
 

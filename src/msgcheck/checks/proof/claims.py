@@ -10,13 +10,15 @@ or languages. The rules, per kind of figure (`reader.Figure.kind`):
 - a figure stating the market today (`status_quo`) is a claim that needs a source;
 - a percent is a result unless it is a specification or a commitment (uptime, SLA,
   availability, "100% compatible": a percent in front of an adjective);
-- money is a result unless it is a price ("$29 per user a month", "plans start at $500");
+- money is a result unless it is a price ("$29 per user a month", "$60/year", "plans start at
+  $500");
 - a duration is a result only when it times an outcome (going live, onboarding, closing the
   books, a delay, downtime, payback), never when it times the copy itself (a 90-second video,
   a walk-through, a 30-day trial);
 - a count is a result when it says how many adopt or use the product ("2,500+ members",
   "used by 400 companies") or claims a floor in digits ("over 40 ERPs", "300+ sources"); an
-  exact count of things the product has ("20 languages", "three tools") is a specification.
+  exact count of things the product has ("20 languages", "three tools") is a specification,
+  and a ceiling ("up to 10 users", "at most 5 projects") is a plan limit.
 
 A figure that is not a proof claim is still compared with the approved figures: "supports 20
 languages" against an approved "16 languages" is a mismatch. Only the request for a source is
@@ -69,6 +71,9 @@ CAPACITY_WORDS = {"per", "each", "instance", "instances", "server", "servers", "
                   "cluster", "workspace", "unlimited", "limit", "limits", "maximum", "max",
                   "quota", "up"}
 _WORD = re.compile(r"[a-z][a-z'-]*")
+_PRICE_UNIT = re.compile(r"\s*(?:/|per\b|each\b)", re.I)
+_PRICE_AFTER = re.compile(r"\s*(?:a|an|every)\s+(?:month|year|seat|user)\b", re.I)
+_PRICE_BEFORE = re.compile(r"\b(?:at|from|for|starts?\s+at|starting\s+at|only|just)\s*$", re.I)
 _BIG_WORDS = re.compile(r"\b(?:a|one)\s+(?:million|billion)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][\w&'.-]*[a-z][\w&'.-]*(?:\s+(?:[A-Z][\w&'.-]*|&|of))*")
 WINDOW = 40  # characters either side of a figure that say what it belongs to
@@ -109,10 +114,14 @@ def _percent(figure: Figure, text: str) -> bool:
 
 
 def _money(figure: Figure, text: str) -> bool:
+    if _PRICE_UNIT.match(text, figure.end):
+        return False  # "$60/year", "$29 per user"
     near = _near(text, figure, 25, 25)
     if near & (UP | DOWN):
-        return True  # "$180,000 saved in staffing costs"
-    return not (near & PRICE_WORDS) and "/" not in text[figure.end: figure.end + 2]
+        return True  # "$180,000 saved in staffing costs", "penalties drop by $40,000 a year"
+    if _PRICE_AFTER.match(text, figure.end) or _PRICE_BEFORE.search(text[:figure.start]):
+        return False  # "$500 a month", "at $60", "plans start at $500"
+    return not (near & PRICE_WORDS)
 
 
 def _duration(figure: Figure, text: str) -> bool:
@@ -125,6 +134,8 @@ def _duration(figure: Figure, text: str) -> bool:
 def _count(figure: Figure, text: str) -> bool:
     if _near(text, figure, 0, 16) & CONTENT_COUNT_NOUNS:
         return False  # "for four key reasons": the copy counting its own points
+    if figure.bound in ("up_to", "at_most") and figure.direction is None:
+        return False  # "up to 10 users", "at most 5 projects": a limit of a plan
     if _near(text, figure, 25, 12) & (UP | DOWN):
         return True  # "avoid hiring two extra clerks", "reclaim 0.5 FTE"
     near = _near(text, figure, 0, 30)
