@@ -111,3 +111,50 @@ def test_discover_recurses_sorted_and_reports_missing(tmp_path):
     assert [e.code for e in errors] == ["E102"]
     files, errors = discover([tmp_path / "empty"])
     assert not files and errors[0].code == "E110"
+
+
+def _texts_and_scopes(raw: str) -> list[tuple[str, str]]:
+    return [(b.text, b.scope) for b in text.read(raw.encode(), "draft.txt").blocks]
+
+
+def test_heading_line_is_not_glued_onto_the_next_sentence():
+    raw = ("Ledgerline for controllers\n"
+           "Month-end drags on because invoices are keyed by hand.\n\n"
+           "Why teams switch\n"
+           "Approvals move to the phone. Nobody waits for a signature.\n\n"
+           "Faster close\n\n"
+           "Four days instead of twelve.\n")
+    assert _texts_and_scopes(raw) == [
+        ("Ledgerline for controllers", "title"),
+        ("Month-end drags on because invoices are keyed by hand.", "body"),
+        ("Why teams switch", "heading"),
+        ("Approvals move to the phone. Nobody waits for a signature.", "body"),
+        ("Faster close", "heading"),
+        ("Four days instead of twelve.", "body"),
+    ]
+
+
+def test_heading_after_a_finished_sentence_in_the_same_paragraph_is_split():
+    doc = text.read(b"Invoices arrive by email.\nWhat changes\nApprovers sign from anywhere.\n",
+                    "x.txt")
+    assert [(b.text, b.location.line) for b in doc.blocks] == [
+        ("Invoices arrive by email.", 1), ("What changes", 2),
+        ("Approvers sign from anywhere.", 3)]
+
+
+@pytest.mark.parametrize("raw", [
+    # A sentence wrapped across two lines: the next line goes on in lower case.
+    "Ledgerline closes the books\nin four days for every controller.\n",
+    # The first line is long: a wrapped sentence, not a heading.
+    ("Finance teams that key every invoice by hand and chase approvers for a signature\n"
+     "Spend twelve days on each month-end close.\n"),
+    # A line inside an unfinished sentence is not a heading, even when short.
+    "We help controllers, buyers and\nAccounts payable clerks close faster.\n",
+    # A signature: the line before has not ended a sentence.
+    "Best,\nSam Okafor\nAccount Executive, Ledgerline\n",
+])
+def test_wrapped_lines_stay_one_block(raw):
+    blocks = text.read(raw.encode(), "x.txt").blocks
+    assert len(blocks) == 1
+    assert blocks[0].location.line == 1
+    assert blocks[0].locate(len(blocks[0].text) - 1).line == len(raw.splitlines())
