@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from msgcheck.errors import Code, InputError
-from msgcheck.ingest import docx, html, markdown, pptx, text
+from msgcheck.ingest import docx, html, markdown, mdx, pptx, text
 from msgcheck.model import Document
 
 Reader = Callable[[bytes, str], Document]
@@ -19,6 +19,7 @@ READERS: dict[str, Reader] = {
     ".pptx": pptx.read,
     ".md": markdown.read,
     ".markdown": markdown.read,
+    ".mdx": mdx.read,
     ".html": html.read,
     ".htm": html.read,
     ".txt": text.read,
