@@ -55,8 +55,12 @@ class Location:
     """1-based slide number in decks."""
     element: str | None = None
     """Shape name in decks (`Title 1`, `Group 3/TextBox 2`), or `notes`."""
+    page: int | None = None
+    """1-based page number in PDFs (which have no reliable lines)."""
 
     def __str__(self) -> str:
+        if self.page is not None:
+            return f"{self.source}:p{self.page}"
         if self.slide is not None:
             out = f"{self.source}:slide {self.slide}"
             if self.element:
@@ -74,7 +78,10 @@ class Location:
         return out
 
     def within(self) -> str:
-        """The place inside its document: `slide 4 Title 1 ¶2`, `12:5`, or '' for a whole asset."""
+        """The place inside its document: `slide 4 Title 1 ¶2`, `12:5`, `p3`, or '' for a whole
+        asset."""
+        if self.page is not None:
+            return f"p{self.page}"
         if self.slide is not None:
             out = f"slide {self.slide}"
             if self.element:
@@ -87,10 +94,10 @@ class Location:
         return self.element or ""
 
     def sort_key(self) -> tuple[str, int, int, int, str]:
-        """Document order: source, slide, line, column, element."""
+        """Document order: source, slide (or page), line, column, element."""
         return (
             self.source,
-            self.slide or 0,
+            self.slide or self.page or 0,
             self.line or 0,
             self.column or 0,
             self.element or "",
@@ -99,7 +106,7 @@ class Location:
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form, omitting empty fields."""
         out: dict[str, Any] = {"source": self.source}
-        for name in ("line", "column", "slide", "element"):
+        for name in ("line", "column", "slide", "element", "page"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
@@ -150,6 +157,7 @@ class Block:
             column=best.column + max(0, offset - best.offset),
             slide=loc.slide,
             element=loc.element,
+            page=loc.page,
         )
 
 

@@ -102,7 +102,7 @@ def test_discover_recurses_sorted_and_reports_missing(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "z.md").write_text("# Z")
     (tmp_path / "b.txt").write_text("B")
-    (tmp_path / "skip.pdf").write_bytes(b"%PDF")
+    (tmp_path / "skip.yml").write_text("a: 1")
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "x.md").write_text("no")
     (tmp_path / "empty").mkdir()

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from msgcheck.errors import Code, InputError
-from msgcheck.ingest import docx, html, markdown, mdx, pptx, text
+from msgcheck.ingest import docx, html, markdown, mdx, pdf, pptx, text
 from msgcheck.model import Document
 
 Reader = Callable[[bytes, str], Document]
@@ -24,6 +24,7 @@ READERS: dict[str, Reader] = {
     ".htm": html.read,
     ".txt": text.read,
     ".docx": docx.read,
+    ".pdf": pdf.read,
 }
 """Reader per file suffix (lower case)."""
 
@@ -32,6 +33,7 @@ CONTENT_TYPES: dict[str, Reader] = {
     "application/xhtml+xml": html.read,
     "text/markdown": markdown.read,
     "text/plain": text.read,
+    "application/pdf": pdf.read,
 }
 """Reader per HTTP content type, for crawled pages."""
 
