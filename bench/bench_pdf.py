@@ -3,7 +3,7 @@
 Method
 ------
 * The PDF: `--pages` (default 50) A4 pages written with fpdf2, each with a heading, three wrapped
-  paragraphs of about 60 words and four bullets (about 2,300 characters a page, a text-dense
+  paragraphs of about 60 words and four bullets (about 1,100 characters a page, a text-dense
   one-pager), in Helvetica.
 * Timed: `msgcheck.ingest.pdf.read` on the bytes (pdfminer layout analysis, paragraph joining,
   scopes), the median of `--runs` (default 5) runs in this process after one untimed run (the

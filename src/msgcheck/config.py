@@ -104,6 +104,7 @@ class _File(_Strict):
     select: list[str] | None = None
     ignore: list[str] | None = None
     style_model: str | None = Field(default=None, alias="style-model")
+    strict: bool | None = None
     severity: dict[str, SeverityName] = {}
     thresholds: _Thresholds = _Thresholds()  # type: ignore[valid-type]
     overrides: list[_Override] = []
@@ -160,7 +161,7 @@ class Config:
     """The merged settings and where each came from."""
 
     values: dict[str, Any]
-    """platform, fail-on, select, ignore, style-model, severity, thresholds."""
+    """platform, fail-on, select, ignore, style-model, strict, severity, thresholds."""
     sources: dict[str, str]
     """Where each value came from: default, a file path, an env var, or a flag."""
     overrides: tuple[Override, ...] = ()
@@ -188,6 +189,11 @@ class Config:
         return str(value) if value else None
 
     @property
+    def strict(self) -> bool:
+        """Whether a file in a scanned folder that msgcheck cannot read is an error."""
+        return bool(self.values["strict"])
+
+    @property
     def select(self) -> tuple[str, ...]:
         """Check-id prefixes to run (empty: all)."""
         return tuple(self.values["select"])
@@ -204,6 +210,7 @@ DEFAULTS: dict[str, Any] = {
     "select": [],
     "ignore": [],
     "style-model": None,
+    "strict": False,
     "severity": {},
     "thresholds": {},
 }
@@ -297,7 +304,7 @@ def resolve(
         root = path.parent.resolve()
         for key, value in (("platform", parsed.platform), ("fail-on", parsed.fail_on),
                            ("select", parsed.select), ("ignore", parsed.ignore),
-                           ("style-model", parsed.style_model)):
+                           ("style-model", parsed.style_model), ("strict", parsed.strict)):
             if value is not None:
                 if key in ("platform", "style-model"):
                     value = str((path.parent / str(value)).resolve()) if not os.path.isabs(
@@ -401,7 +408,7 @@ def describe(config: Config) -> str:
     import json
 
     lines = []
-    for key in ("platform", "fail-on", "select", "ignore", "style-model", "severity",
+    for key in ("platform", "fail-on", "select", "ignore", "style-model", "strict", "severity",
                 "thresholds"):
         value = config.values[key]
         lines.append(f"{key} = {json.dumps(value)}  # {config.sources[key]}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
@@ -322,6 +323,38 @@ class DocumentSummary:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """A file found in a scanned folder and not read."""
+
+    path: str
+    """The file."""
+    reason: str
+    """Why: `no reader for .yml`, `no suffix`, or `hidden`."""
+    kind: str
+    """Its type for counts: the lower-case suffix (`.yml`), or `(no suffix)`."""
+
+    def to_dict(self) -> dict[str, str]:
+        """Plain-data form."""
+        return {"path": self.path, "reason": self.reason, "type": self.kind}
+
+
+def skipped_counts(skipped: Iterable[SkippedFile]) -> dict[str, int]:
+    """Skipped files per type, most common first, then by name."""
+    counts: dict[str, int] = {}
+    for item in skipped:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def skipped_summary(skipped: Iterable[SkippedFile]) -> str:
+    """`12 files: 8 .yml, 3 .haml, 1 .json`, most common type first."""
+    counts = skipped_counts(skipped)
+    total = sum(counts.values())
+    kinds = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    return f"{total} file{'s' if total != 1 else ''}: {kinds}"
+
+
 REPORT_VERSION = 1
 
 
@@ -389,6 +422,8 @@ class Report:
     """Cross-asset sections (scan) or trends (crawl), when the run computed them."""
     notes: tuple[str, ...] = ()
     """Things the person running msgcheck should know that are not findings (stale feedback)."""
+    skipped: tuple[SkippedFile, ...] = ()
+    """Files in scanned folders that were not read, sorted by path."""
 
     def counts(self) -> dict[str, int]:
         """Findings per severity."""
@@ -409,10 +444,12 @@ class Report:
                 "documents": len(self.documents),
                 "claims": sum(d.claims for d in self.documents),
                 "findings": self.counts(),
+                "skipped": skipped_counts(self.skipped),
             },
             "documents": [d.to_dict() for d in self.documents],
             "findings": [f.to_dict() for f in self.findings],
             "claims": [c.to_dict() for c in self.claims],
+            "skipped": [s.to_dict() for s in self.skipped],
             **({"notes": list(self.notes)} if self.notes else {}),
             **({"cross_asset": self.cross_asset.to_dict()}
                if self.cross_asset and self.cross_asset.sections else {}),

@@ -7,6 +7,7 @@ daemon, a crawl) builds them once. Every function here is otherwise pure: inputs
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -17,7 +18,7 @@ from typing import Any
 from msgcheck.analysis import Analysis, PlatformIndex, analyze, cached_index
 from msgcheck.checks import UNREADABLE, CheckOptions, run_checks
 from msgcheck.embed import Embedder, engine_embedder
-from msgcheck.errors import InputError
+from msgcheck.errors import Code, InputError
 from msgcheck.feedback import Feedback, stale, teach
 from msgcheck.feedback import load_for_platform as load_feedback
 from msgcheck.ingest import discover, read_bytes, read_path, reader_for
@@ -32,6 +33,7 @@ from msgcheck.model import (
     Location,
     Report,
     Severity,
+    SkippedFile,
 )
 from msgcheck.platform import MessagePlatform
 from msgcheck.segment import load_nlp, segment
@@ -59,6 +61,8 @@ class Settings:
     """Embedding backend, a name in `msgcheck.embed.BACKENDS`; None for the default (onnx)."""
     feedback: bool = True
     """Honour `feedback.yaml` beside the platform (reviewed findings; see feedback.py)."""
+    strict: bool = False
+    """A file in a scanned folder that has no reader is an `io.unreadable` error, not a note."""
 
 
 @dataclass
@@ -147,9 +151,14 @@ class Engine:
         return findings
 
     def run(self, paths: Sequence[str | Path], stdin: tuple[str, bytes] | None = None) -> Report:
-        """Read the inputs (folders recursed), analyse and check them."""
-        documents, errors = read_inputs(paths, stdin)
-        return self.report(self.analyze(documents, errors))
+        """Read the inputs (folders recursed), analyse and check them; the report lists the files
+        found and not read (errors too, when strict)."""
+        documents, errors, skipped = read_inputs(paths, stdin)
+        if self.settings.strict:
+            errors.extend(InputError(f"not read: {s.reason} (strict)", path=s.path,
+                                     code=Code.INPUT_SKIPPED) for s in skipped)
+        report = self.report(self.analyze(documents, errors))
+        return dataclasses.replace(report, skipped=tuple(skipped))
 
     def classify(self, lines: Sequence[str], source: str = "<stdin>") -> list[tuple[ClaimResult, list[Finding]]]:
         """One claim per line, as `msgcheck classify` prints them (input order kept)."""
@@ -209,10 +218,11 @@ def subset(analysis: Analysis, sources: set[str]) -> Analysis:
     )
 
 
-def read_inputs(paths: Sequence[str | Path],
-                stdin: tuple[str, bytes] | None = None) -> tuple[list[Document], list[InputError]]:
-    """Read every input; an unreadable one becomes an error and the others are still read."""
-    files, errors = discover(paths)
+def read_inputs(paths: Sequence[str | Path], stdin: tuple[str, bytes] | None = None
+                ) -> tuple[list[Document], list[InputError], list[SkippedFile]]:
+    """Read every input; an unreadable one becomes an error and the others are still read.
+    Files in folders that have no reader come back as skipped."""
+    files, errors, skipped = discover(paths)
     documents: list[Document] = []
     for path in files:
         try:
@@ -226,7 +236,7 @@ def read_inputs(paths: Sequence[str | Path],
             documents.append(read_bytes(data, name, reader))
         except InputError as exc:
             errors.append(exc)
-    return documents, errors
+    return documents, errors, skipped
 
 
 def unreadable_findings(errors: Sequence[InputError], options: CheckOptions) -> list[Finding]:

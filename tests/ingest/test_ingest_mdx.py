@@ -154,7 +154,7 @@ def test_unbalanced_elements_still_yield_their_text(broken, expected):
 def test_a_broken_mdx_file_does_not_stop_the_others(tmp_path):
     (tmp_path / "broken.mdx").write_text("# Pricing\n\n<Hero title={`open\n")
     (tmp_path / "good.mdx").write_text("# Pricing\n\nFour days, not twelve.\n")
-    documents, errors = read_inputs([tmp_path])
+    documents, errors, _ = read_inputs([tmp_path])
     assert [d.source for d in documents] == [str(tmp_path / "good.mdx")]
     assert len(errors) == 1 and errors[0].path == str(tmp_path / "broken.mdx")
     assert errors[0].line == 3

@@ -158,7 +158,7 @@ def test_bad_pdfs_do_not_stop_the_other_files(tmp_path):
     (tmp_path / "a-deck.pdf").write_bytes(one_pager())
     (tmp_path / "b-broken.pdf").write_bytes(b"%PDF-1.4\nnot really")
     (tmp_path / "c-note.md").write_text("# Pricing\n\nFour days, not twelve.\n")
-    documents, errors = read_inputs([tmp_path])
+    documents, errors, _ = read_inputs([tmp_path])
     assert [d.kind for d in documents] == ["pdf", "markdown"]
     assert [e.path for e in errors] == [str(tmp_path / "b-broken.pdf")]
 

@@ -19,6 +19,7 @@ from msgcheck.cli.common import (
     fail_status,
     ignore_option,
     load_config_platform,
+    nothing_judged,
     platform_option,
     print_notes,
     resolve_config,
@@ -38,21 +39,25 @@ from msgcheck.errors import Code, MsgcheckError
 @fail_on_option
 @select_option
 @ignore_option
+@click.option("--strict", is_flag=True,
+              help="A file in a folder that msgcheck cannot read is an error, not a note.")
 @cache_option
 @style_option
 def scan(paths: tuple[str, ...], platform_path: str | None, config_path: str | None, fmt: str,
          output: str | None, fail_on: str | None, select: tuple[str, ...],
-         ignore: tuple[str, ...], no_cache: bool, style_model: str | None) -> int:
+         ignore: tuple[str, ...], strict: bool, no_cache: bool, style_model: str | None) -> int:
     """Scan decks, pages and drafts, with the cross-asset report; folders are recursed.
 
-    Reads .pptx, .docx, .md, .html, .htm and .txt; `-` reads stdin as text.
+    Reads .pptx, .docx, .pdf, .md, .mdx, .html, .htm and .txt; `-` reads stdin as text. Files in
+    folders that have no reader are listed as skipped (errors with --strict). Exit 0: nothing at
+    or above --fail-on; 1: findings at or above it; 2: no input could be read.
     """
     from msgcheck.pipeline import Engine
     from msgcheck.report import RENDERERS
 
     config = resolve_config(paths, platform_path=platform_path, config_path=config_path,
                              fail_on=fail_on, select=select, ignore=ignore,
-                             style_model=style_model)
+                             style_model=style_model, strict=strict)
     platform = load_config_platform(config)
     engine = Engine(platform, engine_settings(config, no_cache=no_cache, cross_asset=True))
     stdin = None
@@ -61,6 +66,13 @@ def scan(paths: tuple[str, ...], platform_path: str | None, config_path: str | N
         stdin = ("<stdin>", sys.stdin.buffer.read())
     report = engine.run(files, stdin)
     print_notes(report)
+    from msgcheck.report.words import skipped_line
+
+    if nothing_judged(report):
+        line = skipped_line(report)
+        if line:
+            echo(line, err=True)
+        return int(ExitStatus.ERROR)
     if fmt == "text" and output is None:
         from msgcheck.report.text import render
 
@@ -97,7 +109,8 @@ def check(paths: tuple[str, ...], platform_path: str | None, config_path: str | 
           style_model: str | None) -> int:
     """Pre-publish gate: check drafts and decks; linter output and exit codes.
 
-    Reads .md, .html, .htm, .txt, .docx and .pptx, or `-` for stdin (see --stdin-name).
+    Reads .md, .mdx, .html, .htm, .txt, .docx, .pptx and .pdf, or `-` for stdin (see
+    --stdin-name).
     Exit 0: nothing at or above --fail-on; 1: findings at or above it; 2: the run could not be
     judged (no platform, bad config, or no input could be read).
     """
@@ -128,13 +141,11 @@ def check(paths: tuple[str, ...], platform_path: str | None, config_path: str | 
 
         report = dataclasses.replace(report, findings=baselines.new_findings(report.findings,
                                                                              known))
-    readable = [d for d in report.documents if d.kind != "unreadable"]
-    if not readable:
-        for f in report.findings:
-            code, reason = f.evidence.get("code"), f.evidence.get("reason", f.message)
-            echo(f"error[{code}] {f.location.source}: {reason}" if code
-                 else f"error: {f.location}: {f.message}", err=True)
+    from msgcheck.report.words import skipped_line
+
+    if nothing_judged(report):
         return int(ExitStatus.ERROR)
+    readable = [d for d in report.documents if d.kind != "unreadable"]
     if write_baseline:
         n = baselines.write(report, write_baseline)
         echo(f"wrote {write_baseline}: {n} findings accepted as the baseline", err=True)
@@ -151,6 +162,9 @@ def check(paths: tuple[str, ...], platform_path: str | None, config_path: str | 
         claims = sum(d.claims for d in readable)
         echo(f"{counts['error']} errors, {counts['warning']} warnings, {counts['suggestion']} "
               f"suggestions in {len(report.documents)} files ({claims} claims)", err=True)
+        skipped = skipped_line(report)
+        if skipped:
+            echo(skipped, err=True)
     else:
         write_or_print(RENDERERS[fmt](report), output, report)
     return int(fail_status(report, config.fail_on))

@@ -20,7 +20,7 @@ def decode(data: bytes, source: str) -> str:
         raise InputError("empty input", path=source, code=Code.INPUT_CONTENT)
     if b"\x00" in data[:8192]:
         raise InputError("binary data, not text", path=source, code=Code.INPUT_CONTENT,
-                         hint="msgcheck reads .pptx, .md, .html, .htm and .txt")
+                         hint="msgcheck reads .pptx, .docx, .pdf, .md, .mdx, .html, .htm and .txt")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

@@ -7,6 +7,7 @@ import os
 from itertools import groupby
 
 from msgcheck.model import Finding, Location, Report
+from msgcheck.report.words import skipped_line
 
 STYLE = {"error": "bold red", "warning": "yellow", "suggestion": "cyan"}
 
@@ -48,6 +49,9 @@ def render(report: Report, *, color: bool = False, width: int = 100) -> str:
                 console.print(f"      [green]suggestion:[/green] {escape(f.suggestion)}")
         console.print()
     _cross_asset(console, report)
+    skipped = skipped_line(report)
+    if skipped:
+        console.print(f"[dim]{escape(skipped)}[/dim]")
     counts = report.counts()
     claims = sum(d.claims for d in report.documents)
     console.print(
