@@ -107,6 +107,7 @@ class _File(_Strict):
     style_model: str | None = Field(default=None, alias="style-model")
     max_findings_per_asset: int | None = Field(default=None, alias="max-findings-per-asset",
                                                ge=0)
+    strict: bool | None = None
     severity: dict[str, SeverityName] = {}
     thresholds: _Thresholds = _Thresholds()  # type: ignore[valid-type]
     overrides: list[_Override] = []
@@ -163,7 +164,7 @@ class Config:
     """The merged settings and where each came from."""
 
     values: dict[str, Any]
-    """platform, fail-on, select, ignore, style-model, max-findings-per-asset, severity,
+    """platform, fail-on, select, ignore, style-model, max-findings-per-asset, strict, severity,
     thresholds."""
     sources: dict[str, str]
     """Where each value came from: default, a file path, an env var, or a flag."""
@@ -198,6 +199,11 @@ class Config:
         return None if value is None else int(value)
 
     @property
+    def strict(self) -> bool:
+        """Whether a file in a scanned folder that msgcheck cannot read is an error."""
+        return bool(self.values["strict"])
+
+    @property
     def select(self) -> tuple[str, ...]:
         """Check-id prefixes to run (empty: all)."""
         return tuple(self.values["select"])
@@ -215,6 +221,7 @@ DEFAULTS: dict[str, Any] = {
     "ignore": [],
     "style-model": None,
     "max-findings-per-asset": None,
+    "strict": False,
     "severity": {},
     "thresholds": {},
 }
@@ -309,7 +316,8 @@ def resolve(
         for key, value in (("platform", parsed.platform), ("fail-on", parsed.fail_on),
                            ("select", parsed.select), ("ignore", parsed.ignore),
                            ("style-model", parsed.style_model),
-                           ("max-findings-per-asset", parsed.max_findings_per_asset)):
+                           ("max-findings-per-asset", parsed.max_findings_per_asset),
+                           ("strict", parsed.strict)):
             if value is not None:
                 if key in ("platform", "style-model"):
                     value = str((path.parent / str(value)).resolve()) if not os.path.isabs(
@@ -414,7 +422,7 @@ def describe(config: Config) -> str:
 
     lines = []
     for key in ("platform", "fail-on", "select", "ignore", "style-model",
-                "max-findings-per-asset", "severity", "thresholds"):
+                "max-findings-per-asset", "strict", "severity", "thresholds"):
         value = config.values[key]
         lines.append(f"{key} = {json.dumps(value)}  # {config.sources[key]}")
     for i, o in enumerate(config.overrides):

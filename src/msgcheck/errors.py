@@ -20,9 +20,11 @@ class Code(StrEnum):
     INPUT_FORMAT = "E103"  # a suffix msgcheck has no reader for
     INPUT_CONTENT = "E104"  # empty, binary, undecodable or unparseable content
     INPUT_TOO_LARGE = "E105"  # over a size limit (file, archive, member)
-    INPUT_ENCRYPTED = "E106"  # an encrypted or legacy binary Office file
+    INPUT_ENCRYPTED = "E106"  # an encrypted PDF or Office file, or a legacy binary Office file
     INPUT_ARCHIVE = "E107"  # not the Office archive its suffix says, or a corrupt one
+    INPUT_NO_TEXT = "E108"  # a PDF without a text layer (scanned; needs OCR)
     INPUT_NONE = "E110"  # a folder holds no file msgcheck reads
+    INPUT_SKIPPED = "E111"  # a file in a scanned folder has no reader (an error under --strict)
     CRAWL = "E120"  # the crawl cannot start or no start URL answered
     PLATFORM_SCHEMA = "E201"  # the platform file breaks the schema (key path and line)
     PLATFORM_SYNTAX = "E202"  # the platform file is not UTF-8 YAML

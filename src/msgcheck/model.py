@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import PurePosixPath
@@ -77,8 +77,12 @@ class Location:
     """1-based slide number in decks."""
     element: str | None = None
     """Shape name in decks (`Title 1`, `Group 3/TextBox 2`), or `notes`."""
+    page: int | None = None
+    """1-based page number in PDFs (which have no reliable lines)."""
 
     def __str__(self) -> str:
+        if self.page is not None:
+            return f"{self.source}:p{self.page}"
         if self.slide is not None:
             out = f"{self.source}:slide {self.slide}"
             if self.element:
@@ -96,7 +100,10 @@ class Location:
         return out
 
     def within(self) -> str:
-        """The place inside its document: `slide 4 Title 1 ¶2`, `12:5`, or '' for a whole asset."""
+        """The place inside its document: `slide 4 Title 1 ¶2`, `12:5`, `p3`, or '' for a whole
+        asset."""
+        if self.page is not None:
+            return f"p{self.page}"
         if self.slide is not None:
             out = f"slide {self.slide}"
             if self.element:
@@ -109,10 +116,10 @@ class Location:
         return self.element or ""
 
     def sort_key(self) -> tuple[str, int, int, int, str]:
-        """Document order: source, slide, line, column, element."""
+        """Document order: source, slide (or page), line, column, element."""
         return (
             self.source,
-            self.slide or 0,
+            self.slide or self.page or 0,
             self.line or 0,
             self.column or 0,
             self.element or "",
@@ -121,7 +128,7 @@ class Location:
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form, omitting empty fields."""
         out: dict[str, Any] = {"source": self.source}
-        for name in ("line", "column", "slide", "element"):
+        for name in ("line", "column", "slide", "element", "page"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
@@ -172,6 +179,7 @@ class Block:
             column=best.column + max(0, offset - best.offset),
             slide=loc.slide,
             element=loc.element,
+            page=loc.page,
         )
 
 
@@ -385,6 +393,38 @@ class DocumentSummary:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """A file found in a scanned folder and not read."""
+
+    path: str
+    """The file."""
+    reason: str
+    """Why: `no reader for .yml`, `no suffix`, or `hidden`."""
+    kind: str
+    """Its type for counts: the lower-case suffix (`.yml`), or `(no suffix)`."""
+
+    def to_dict(self) -> dict[str, str]:
+        """Plain-data form."""
+        return {"path": self.path, "reason": self.reason, "type": self.kind}
+
+
+def skipped_counts(skipped: Iterable[SkippedFile]) -> dict[str, int]:
+    """Skipped files per type, most common first, then by name."""
+    counts: dict[str, int] = {}
+    for item in skipped:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def skipped_summary(skipped: Iterable[SkippedFile]) -> str:
+    """`12 files: 8 .yml, 3 .haml, 1 .json`, most common type first."""
+    counts = skipped_counts(skipped)
+    total = sum(counts.values())
+    kinds = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    return f"{total} file{'s' if total != 1 else ''}: {kinds}"
+
+
 REPORT_VERSION = 1
 
 
@@ -454,6 +494,8 @@ class Report:
     """Things the person running msgcheck should know that are not findings (stale feedback)."""
     held_back: tuple[tuple[str, str, int], ...] = ()
     """(source, severity, count) of findings left out by `limited`, most severe first per source."""
+    skipped: tuple[SkippedFile, ...] = ()
+    """Files in scanned folders that were not read, sorted by path."""
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, held-back ones included."""
@@ -496,6 +538,7 @@ class Report:
                 "documents": len(self.documents),
                 "claims": sum(d.claims for d in self.documents),
                 "findings": self.counts(),
+                "skipped": skipped_counts(self.skipped),
             },
             "documents": [d.to_dict() for d in self.documents],
             "findings": [{**f.to_dict(), "group": g}
@@ -503,6 +546,7 @@ class Report:
             **({"held_back": [{"source": s, "severity": sev, "count": n}
                               for s, sev, n in self.held_back]} if self.held_back else {}),
             "claims": [c.to_dict() for c in self.claims],
+            "skipped": [s.to_dict() for s in self.skipped],
             **({"notes": list(self.notes)} if self.notes else {}),
             **({"cross_asset": self.cross_asset.to_dict()}
                if self.cross_asset and self.cross_asset.sections else {}),

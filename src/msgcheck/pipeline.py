@@ -7,6 +7,7 @@ daemon, a crawl) builds them once. Every function here is otherwise pure: inputs
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -17,7 +18,7 @@ from typing import Any
 from msgcheck.analysis import Analysis, PlatformIndex, analyze, cached_index
 from msgcheck.checks import UNREADABLE, CheckOptions, run_checks
 from msgcheck.embed import Embedder, engine_embedder
-from msgcheck.errors import InputError
+from msgcheck.errors import Code, InputError
 from msgcheck.feedback import Feedback, stale, teach
 from msgcheck.feedback import load_for_platform as load_feedback
 from msgcheck.ingest import discover, read_bytes, read_path, reader_for
@@ -32,6 +33,7 @@ from msgcheck.model import (
     Location,
     Report,
     Severity,
+    SkippedFile,
 )
 from msgcheck.platform import MessagePlatform
 from msgcheck.segment import load_nlp, segment
@@ -65,6 +67,8 @@ class Settings:
     """Embedding backend, a name in `msgcheck.embed.BACKENDS`; None for the default (onnx)."""
     feedback: bool = True
     """Honour `feedback.yaml` beside the platform (reviewed findings; see feedback.py)."""
+    strict: bool = False
+    """A file in a scanned folder that has no reader is an `io.unreadable` error, not a note."""
 
 
 @dataclass
@@ -169,9 +173,14 @@ class Engine:
 
     def run(self, paths: Sequence[str | Path], stdin: tuple[str, bytes] | None = None,
             progress: Progress | None = None) -> Report:
-        """Read the inputs (folders recursed), analyse and check them."""
-        documents, errors = read_inputs(paths, stdin, progress)
-        return self.report(self.analyze(documents, errors, progress))
+        """Read the inputs (folders recursed), analyse and check them; the report lists the files
+        found and not read (errors too, when strict)."""
+        documents, errors, skipped = read_inputs(paths, stdin, progress)
+        if self.settings.strict:
+            errors.extend(InputError(f"not read: {s.reason} (strict)", path=s.path,
+                                     code=Code.INPUT_SKIPPED) for s in skipped)
+        report = self.report(self.analyze(documents, errors, progress))
+        return dataclasses.replace(report, skipped=tuple(skipped))
 
     def classify(self, lines: Sequence[str], source: str = "<stdin>") -> list[tuple[ClaimResult, list[Finding]]]:
         """One claim per line, as `msgcheck classify` prints them (input order kept)."""
@@ -250,9 +259,11 @@ def _steps(documents: Sequence[Document], claims: Sequence[Any]
 
 
 def read_inputs(paths: Sequence[str | Path], stdin: tuple[str, bytes] | None = None,
-                progress: Progress | None = None) -> tuple[list[Document], list[InputError]]:
-    """Read every input; an unreadable one becomes an error and the others are still read."""
-    files, errors = discover(paths)
+                progress: Progress | None = None
+                ) -> tuple[list[Document], list[InputError], list[SkippedFile]]:
+    """Read every input; an unreadable one becomes an error and the others are still read.
+    Files in folders that have no reader come back as skipped."""
+    files, errors, skipped = discover(paths)
     documents: list[Document] = []
     total = len(files) + (stdin is not None)
     for done, path in enumerate(files, start=1):
@@ -271,7 +282,7 @@ def read_inputs(paths: Sequence[str | Path], stdin: tuple[str, bytes] | None = N
             errors.append(exc)
         if progress is not None:
             progress("read", total, total)
-    return documents, errors
+    return documents, errors, skipped
 
 
 def unreadable_findings(errors: Sequence[InputError], options: CheckOptions) -> list[Finding]:

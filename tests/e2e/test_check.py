@@ -91,12 +91,14 @@ def test_empty_or_binary_stdin_cannot_be_judged(capsys, tmp_path, monkeypatch, d
 def test_unreadable_file_is_reported_and_others_still_checked(capsys, tmp_path):
     project = _project(tmp_path)
     (project / "good.md").write_text(BAD)
-    (project / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (project / "notes.key").write_bytes(b"keynote")
+    (project / "brief.pdf").write_bytes(b"%PDF-1.4")
     (project / "deck.pptx").write_text("not a deck")
-    code, out, _ = run(capsys, "check", str(project / "good.md"), str(project / "notes.pdf"),
-                       str(project / "deck.pptx"))
+    code, out, _ = run(capsys, "check", str(project / "good.md"), str(project / "notes.key"),
+                       str(project / "brief.pdf"), str(project / "deck.pptx"))
     assert code == 1
-    assert "io.unreadable [E103] unsupported format '.pdf'" in out
+    assert "io.unreadable [E103] unsupported format '.key'" in out
+    assert "brief.pdf: error io.unreadable [E104] corrupt PDF" in out
     assert "io.unreadable [E107] not a .pptx file" in out
     assert "terminology.product-name" in out
 

@@ -75,8 +75,59 @@ def test_one_broken_deck_does_not_lose_the_others(capsys, tmp_path):
 def test_empty_folder_is_reported_not_crashed(capsys, tmp_path):
     code, out, err = run(capsys, "scan", str(tmp_path), "--platform", str(PLATFORM),
                          "--format", "json")
-    assert code == 1
-    assert json.loads(out)["findings"][0]["message"].startswith("[E110]")
+    assert code == 2 and not out
+    assert err.strip() == f"error[E110] {tmp_path}: folder holds no file msgcheck reads"
+
+
+def _site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    (site / "data").mkdir(parents=True)
+    shutil.copy(DEMO / "drafts" / "blog-month-end-close.md", site / "post.md")
+    for name in ("data/nav.yml", "data/team.yml", "layout.haml", "feed.json"):
+        (site / name).write_text("x: 1\n")
+    (site / ".git").mkdir()
+    (site / ".git" / "HEAD").write_text("ref: main\n")
+    return site
+
+
+def test_scan_lists_the_files_it_did_not_read(capsys, tmp_path):
+    site = _site(tmp_path)
+    code, out, err = run(capsys, "scan", str(site), "--platform", str(PLATFORM), "--format",
+                         "json", "--fail-on", "never")
+    report = json.loads(out)
+    assert code == 0 and [d["source"] for d in report["documents"]] == [str(site / "post.md")]
+    assert report["summary"]["skipped"] == {".yml": 2, ".haml": 1, ".json": 1}
+    assert [Path(s["path"]).name for s in report["skipped"]] == [
+        "nav.yml", "team.yml", "feed.json", "layout.haml"]
+    code, out, _ = run(capsys, "scan", str(site), "--platform", str(PLATFORM), "--fail-on",
+                       "never")
+    assert ("skipped 4 files not read: 2 .yml, 1 .haml, 1 .json (use --strict to fail on them)"
+            in out)
+
+
+def test_strict_makes_unread_files_errors(capsys, tmp_path):
+    site = _site(tmp_path)
+    code, out, _ = run(capsys, "scan", str(site), "--platform", str(PLATFORM), "--format",
+                       "json", "--strict", "--select", "terminology")
+    report = json.loads(out)
+    unread = [f for f in report["findings"] if f["evidence"].get("code") == "E111"]
+    assert code == 1 and len(unread) == 4
+    assert unread[0]["check"] == "io.unreadable" and unread[0]["severity"] == "error"
+    (site / "msgcheck.toml").write_text("strict = true\n")
+    code, out, _ = run(capsys, "scan", str(site), "--platform", str(PLATFORM), "--format",
+                       "json", "--select", "terminology", "--fail-on", "error")
+    assert code == 1 and len(json.loads(out)["skipped"]) == 5  # msgcheck.toml is not read
+
+
+def test_folder_of_only_unsupported_files_is_one_line_and_exit_2(capsys, tmp_path):
+    for name in ("a.yml", "b.yml", "c.haml"):
+        (tmp_path / name).write_text("x: 1\n")
+    code, out, err = run(capsys, "scan", str(tmp_path), "--platform", str(PLATFORM))
+    assert code == 2 and not out and "Traceback" not in err
+    assert err.splitlines() == [
+        f"error[E110] {tmp_path}: folder holds no file msgcheck reads (it holds 3 files: "
+        "2 .yml, 1 .haml)",
+        "skipped 3 files not read: 2 .yml, 1 .haml (use --strict to fail on them)"]
 
 
 def test_output_file(capsys, tmp_path):

@@ -115,7 +115,7 @@ def split_values(values: tuple[str, ...]) -> list[str]:
 def resolve_config(paths: tuple[str, ...], *, platform_path: str | None,
                     config_path: str | None, fail_on: str | None, select: tuple[str, ...],
                     ignore: tuple[str, ...], style_model: str | None,
-                    max_findings: int | None = None) -> Any:
+                    max_findings: int | None = None, strict: bool = False) -> Any:
     """Merged settings (flags > env > --config > nearest file > defaults), check ids validated."""
     from msgcheck.checks import ALL, UNREADABLE
     from msgcheck.config import resolve, validate_check_ids
@@ -123,7 +123,7 @@ def resolve_config(paths: tuple[str, ...], *, platform_path: str | None,
     config = resolve(
         flags={"platform": platform_path, "fail-on": fail_on, "select": split_values(select),
                "ignore": split_values(ignore), "style-model": style_model,
-               "max-findings-per-asset": max_findings},
+               "max-findings-per-asset": max_findings, "strict": True if strict else None},
         config_path=config_path,
         first_input=paths[0] if paths else None,
     )
@@ -144,6 +144,7 @@ def engine_settings(config: Any, *, no_cache: bool, cross_asset: bool) -> Any:
         cache_dir=None if no_cache else default_cache_dir(),
         created_at=os.environ.get("MSGCHECK_FIXED_TIME"),
         cross_asset=cross_asset,
+        strict=config.strict,
     )
 
 
@@ -189,6 +190,20 @@ def embedder_and_nlp(no_cache: bool) -> tuple[Any, Any]:
     from msgcheck.segment import load_nlp
 
     return engine_embedder(None if no_cache else default_cache_dir()), load_nlp()
+
+
+def nothing_judged(report: Any) -> bool:
+    """True, with one line per input on stderr, when no input could be read: the run could not
+    be judged (exit 2)."""
+    if any(d.kind != "unreadable" for d in report.documents):
+        return False
+    for f in report.findings:
+        code, reason = f.evidence.get("code"), f.evidence.get("reason", f.message)
+        echo(f"error[{code}] {f.location.source}: {reason}" if code
+             else f"error: {f.location}: {f.message}", err=True)
+    if not report.findings:
+        echo("error: no input could be read", err=True)
+    return True
 
 
 def print_notes(report: Any) -> None:

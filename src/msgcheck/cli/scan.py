@@ -24,6 +24,7 @@ from msgcheck.cli.common import (
     ignore_option,
     load_config_platform,
     max_findings_option,
+    nothing_judged,
     per_asset_limit,
     platform_option,
     print_held_back,
@@ -51,24 +52,29 @@ from msgcheck.errors import Code, MsgcheckError
 @click.option("--verbose", "-v", is_flag=True,
               help="Text report: list every place of folded findings and the numbers behind "
                    "each finding.")
+@click.option("--strict", is_flag=True,
+              help="A file in a folder that msgcheck cannot read is an error, not a note.")
 @cache_option
 @style_option
 def scan(paths: tuple[str, ...], platform_path: str | None, config_path: str | None, fmt: str,
          output: str | None, fail_on: str | None, select: tuple[str, ...],
-         ignore: tuple[str, ...], max_findings: int | None, verbose: bool, no_cache: bool,
-         style_model: str | None) -> int:
+         ignore: tuple[str, ...], max_findings: int | None, verbose: bool, strict: bool,
+         no_cache: bool, style_model: str | None) -> int:
     """Scan decks, pages and drafts, with the cross-asset report; folders are recursed.
 
-    Reads .pptx, .docx, .md, .html, .htm and .txt; `-` reads stdin as text. Findings read most
-    severe first; alike ones print once ("and 34 more like it"). The exit status counts every
-    finding, also those held back by --max-findings-per-asset.
+    Reads .pptx, .docx, .pdf, .md, .mdx, .html, .htm and .txt; `-` reads stdin as text. Files in
+    folders that have no reader are listed as skipped (errors with --strict). Findings read most
+    severe first; alike ones print once ("and 34 more like it"). Exit 0: nothing at or above
+    --fail-on; 1: findings at or above it (held back by --max-findings-per-asset or not); 2: no
+    input could be read.
     """
     from msgcheck.pipeline import Engine
     from msgcheck.report import RENDERERS
 
     config = resolve_config(paths, platform_path=platform_path, config_path=config_path,
                              fail_on=fail_on, select=select, ignore=ignore,
-                             style_model=style_model, max_findings=max_findings)
+                             style_model=style_model, max_findings=max_findings,
+                             strict=strict)
     platform = load_config_platform(config)
     engine = Engine(platform, engine_settings(config, no_cache=no_cache, cross_asset=True))
     stdin = None
@@ -78,6 +84,13 @@ def scan(paths: tuple[str, ...], platform_path: str | None, config_path: str | N
     with progress_bar() as progress:
         report = engine.run(files, stdin, progress)
     print_notes(report)
+    if nothing_judged(report):
+        from msgcheck.report.words import skipped_line
+
+        line = skipped_line(report)
+        if line:
+            echo(line, err=True)
+        return int(ExitStatus.ERROR)
     status = fail_status(report, config.fail_on)
     shown = report.limited(per_asset_limit(config, fmt))
     if fmt == "text":
@@ -119,7 +132,8 @@ def check(paths: tuple[str, ...], platform_path: str | None, config_path: str | 
           no_cache: bool, style_model: str | None) -> int:
     """Pre-publish gate: check drafts and decks; linter output and exit codes.
 
-    Reads .md, .html, .htm, .txt, .docx and .pptx, or `-` for stdin (see --stdin-name).
+    Reads .md, .mdx, .html, .htm, .txt, .docx, .pptx and .pdf, or `-` for stdin (see
+    --stdin-name).
     Exit 0: nothing at or above --fail-on; 1: findings at or above it; 2: the run could not be
     judged (no platform, bad config, or no input could be read).
     """
@@ -150,13 +164,11 @@ def check(paths: tuple[str, ...], platform_path: str | None, config_path: str | 
 
         report = dataclasses.replace(report, findings=baselines.new_findings(report.findings,
                                                                              known))
-    readable = [d for d in report.documents if d.kind != "unreadable"]
-    if not readable:
-        for f in report.findings:
-            code, reason = f.evidence.get("code"), f.evidence.get("reason", f.message)
-            echo(f"error[{code}] {f.location.source}: {reason}" if code
-                 else f"error: {f.location}: {f.message}", err=True)
+    from msgcheck.report.words import skipped_line
+
+    if nothing_judged(report):
         return int(ExitStatus.ERROR)
+    readable = [d for d in report.documents if d.kind != "unreadable"]
     if write_baseline:
         n = baselines.write(report, write_baseline)
         echo(f"wrote {write_baseline}: {n} findings accepted as the baseline", err=True)
@@ -173,7 +185,7 @@ def check(paths: tuple[str, ...], platform_path: str | None, config_path: str | 
 def _lint(report: Any, output: str | None, claims: int) -> None:
     """`check`'s linter lines on stdout (or the file), and the counts on stderr."""
     from msgcheck.report.lint import render
-    from msgcheck.report.words import plural
+    from msgcheck.report.words import plural, skipped_line
 
     rendered = render(report)
     if output:
@@ -182,6 +194,9 @@ def _lint(report: Any, output: str | None, claims: int) -> None:
         echo(rendered)
     echo(f"{counts_text(report.counts())} in {plural(len(report.documents), 'file')} "
          f"({plural(claims, 'claim')})", err=True)
+    skipped = skipped_line(report)
+    if skipped:
+        echo(skipped, err=True)
     print_held_back(report)
 
 

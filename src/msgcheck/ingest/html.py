@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from msgcheck.errors import Code, InputError
-from msgcheck.ingest.text import collapse, parse_suppression
+from msgcheck.ingest.text import apply_suppression, collapse
 from msgcheck.model import Block, Document, Location, Scope
 
 DROP = {
@@ -151,15 +151,8 @@ class _Walker:
     def walk(self, el: Any) -> None:
         tag = el.tag
         if tag is self.comment_tag:
-            parsed = parse_suppression(el.text or "")
-            if parsed is not None:
-                verb, ids = parsed
-                if verb == "ignore":
-                    self.pending_ignore = self.pending_ignore | ids
-                elif verb == "off":
-                    self.off = self.off | (ids or frozenset({"*"}))
-                else:
-                    self.off = frozenset()
+            self.pending_ignore, self.off = apply_suppression(el.text or "",
+                                                              self.pending_ignore, self.off)
             self.add(el.tail)
             return
         if not isinstance(tag, str):

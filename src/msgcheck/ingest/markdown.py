@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from msgcheck.ingest.text import collapse, decode, parse_suppression
+from msgcheck.ingest.text import apply_suppression, collapse, decode
 from msgcheck.model import Anchor, Block, Document, Location, Scope
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(---|\.\.\.)[ \t]*(\n|\Z)", re.DOTALL)
@@ -18,63 +18,88 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(---|\.\.\.)[ \t]*(\n|\Z)", re.D
 
 def read(data: bytes, source: str) -> Document:
     """Read a Markdown draft."""
+    text = decode(data, source)
+    collector = Collector(source, text.splitlines())
+    body = split_front_matter(text, collector)
+    collector.add(parser().parse(body))
+    return collector.document("markdown")
+
+
+def parser(indented_code: bool = True) -> Any:
+    """CommonMark plus tables; MDX turns indented code off (indentation there is layout)."""
     from markdown_it import MarkdownIt
 
-    text = decode(data, source)
-    lines = text.splitlines()
-    blocks: list[Block] = []
-    offset_lines = 0
-    front = FRONT_MATTER.match(text)
-    if front:
-        offset_lines = front.group(0).count("\n")
-        blocks.extend(_front_matter_blocks(front.group(1), source))
-        body = "\n" * offset_lines + text[front.end():]
-    else:
-        body = text
-
     md = MarkdownIt("commonmark").enable("table")
-    tokens = md.parse(body)
-    pending_ignore: frozenset[str] = frozenset()
-    off_ids: frozenset[str] = frozenset()
-    stack: list[str] = []
-    for i, tok in enumerate(tokens):
-        if tok.type.endswith("_open"):
-            stack.append(tok.type[:-5])
-        elif tok.type.endswith("_close"):
-            if stack:
-                stack.pop()
-        if tok.type == "html_block":
-            for comment in re.findall(r"<!--(.*?)-->", tok.content, re.DOTALL):
-                parsed = parse_suppression(comment)
-                if parsed is None:
-                    continue
-                verb, ids = parsed
-                if verb == "ignore":
-                    pending_ignore = pending_ignore | ids
-                elif verb == "off":
-                    off_ids = off_ids | (ids or frozenset({"*"}))
-                else:
-                    off_ids = frozenset()
-            continue
-        if tok.type != "inline" or tok.map is None:
-            continue
-        scope = _scope(tokens, i, stack)
-        if scope is None:
-            continue
-        plain, anchors = _plain(tok, lines)
-        if not plain:
-            continue
-        first = anchors[0] if anchors else Anchor(0, tok.map[0] + 1, 1)
-        blocks.append(Block(
-            text=plain,
-            location=Location(source, first.line, first.column),
-            scope=scope,
-            anchors=tuple(anchors),
-            ignore=pending_ignore | off_ids,
-        ))
-        pending_ignore = frozenset()
-    title = next((b.text for b in blocks if b.scope == "title"), None)
-    return Document(source=source, kind="markdown", blocks=tuple(blocks), title=title)
+    return md if indented_code else md.disable("code")
+
+
+def split_front_matter(text: str, collector: Collector) -> str:
+    """Front matter's title and description as blocks; the body returned with its lines kept
+    (the front matter blanked), so token line numbers are the file's."""
+    front = FRONT_MATTER.match(text)
+    if not front:
+        return text
+    offset_lines = front.group(0).count("\n")
+    collector.blocks.extend(_front_matter_blocks(front.group(1), collector.source))
+    return "\n" * offset_lines + text[front.end():]
+
+
+class Collector:
+    """Turns markdown-it tokens into Blocks, carrying suppression comments across calls (MDX
+    parses one stretch of Markdown at a time)."""
+
+    def __init__(self, source: str, lines: list[str]) -> None:
+        self.source = source
+        self.lines = lines
+        """The file's lines, for columns."""
+        self.blocks: list[Block] = []
+        self.pending_ignore: frozenset[str] = frozenset()
+        self.off_ids: frozenset[str] = frozenset()
+
+    def comment(self, body: str) -> None:
+        """Apply one `msgcheck:` comment (ignore the next block, off, on)."""
+        self.pending_ignore, self.off_ids = apply_suppression(body, self.pending_ignore,
+                                                              self.off_ids)
+
+    def add(self, tokens: list[Any], line_offset: int = 0, scope_hint: Scope | None = None
+            ) -> None:
+        """Blocks for the tokens of one parse; `line_offset` lines precede the parsed text and
+        `scope_hint` overrides `body` (the enclosing element said what the text is)."""
+        stack: list[str] = []
+        for i, tok in enumerate(tokens):
+            if tok.type.endswith("_open"):
+                stack.append(tok.type[:-5])
+            elif tok.type.endswith("_close"):
+                if stack:
+                    stack.pop()
+            if tok.type == "html_block":
+                for body in re.findall(r"<!--(.*?)-->", tok.content, re.DOTALL):
+                    self.comment(body)
+                continue
+            if tok.type != "inline" or tok.map is None:
+                continue
+            scope = _scope(tokens, i, stack)
+            if scope is None:
+                continue
+            if scope == "body" and scope_hint is not None:
+                scope = scope_hint
+            plain, anchors = _plain(tok, self.lines, line_offset)
+            if not plain:
+                continue
+            first = anchors[0] if anchors else Anchor(0, tok.map[0] + line_offset + 1, 1)
+            self.blocks.append(Block(
+                text=plain,
+                location=Location(self.source, first.line, first.column),
+                scope=scope,
+                anchors=tuple(anchors),
+                ignore=self.pending_ignore | self.off_ids,
+            ))
+            self.pending_ignore = frozenset()
+
+    def document(self, kind: str) -> Document:
+        """The Document of every block collected, titled by the first title block."""
+        title = next((b.text for b in self.blocks if b.scope == "title"), None)
+        return Document(source=self.source, kind=kind, blocks=tuple(self.blocks), title=title)
 
 
 def _front_matter_blocks(raw: str, source: str) -> list[Block]:
@@ -113,9 +138,9 @@ def _scope(tokens: list[Any], i: int, stack: list[str]) -> Scope | None:
     return None
 
 
-def _plain(tok: Any, lines: list[str]) -> tuple[str, list[Anchor]]:
+def _plain(tok: Any, lines: list[str], line_offset: int = 0) -> tuple[str, list[Anchor]]:
     """Visible text of an inline token, with an anchor at the start of each source line."""
-    start_line = tok.map[0]
+    start_line = tok.map[0] + line_offset
     parts: list[str] = []
     anchors: list[Anchor] = []
     line = start_line

@@ -530,8 +530,8 @@ def _trends(extras: Mapping[str, Any], names: Mapping[str, str],
 
 def _finding_key(f: Mapping[str, Any]) -> tuple[Any, ...]:
     loc = f["location"]
-    return (loc["source"], loc.get("slide") or 0, loc.get("line") or 0, loc.get("column") or 0,
-            loc.get("element") or "", f["check"], f["message"])
+    return (loc["source"], loc.get("slide") or loc.get("page") or 0, loc.get("line") or 0,
+            loc.get("column") or 0, loc.get("element") or "", f["check"], f["message"])
 
 
 def _documents(data: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -1,8 +1,8 @@
 """Linter-style lines for `msgcheck check`: `path:line:col: severity check message`.
 
 One finding per line, in file order, the way compilers and linters print, so editors and CI logs
-can jump to the place. Decks print `deck.pptx:slide 3:Title 1:` instead of line and column. The
-suggestion, when there is one, follows on an indented line.
+can jump to the place. Decks print `deck.pptx:slide 3:Title 1:` instead of line and column, PDFs
+`deck.pdf:p3:`. The suggestion, when there is one, follows on an indented line.
 """
 
 from __future__ import annotations

@@ -115,6 +115,8 @@ def _place(loc: Mapping[str, Any]) -> str | None:
         if loc.get("line") is not None:
             out += f", paragraph {loc['line']}"
         return out
+    if loc.get("page") is not None:
+        return f"page {loc['page']}"
     if loc.get("line") is None and loc.get("element"):
         return f"element {loc['element']}"
     return None
@@ -135,6 +137,12 @@ def _location(loc: Mapping[str, Any]) -> dict[str, Any]:
             props["paragraph"] = loc["line"]
         out["properties"] = props
         out["message"] = {"text": str(_place(loc))}
+        return out
+    if loc.get("page") is not None:
+        name = f"page {loc['page']}"
+        out["logicalLocations"] = [{"name": name, "fullyQualifiedName": name, "kind": "element"}]
+        out["properties"] = {"page": loc["page"]}
+        out["message"] = {"text": name}
         return out
     if loc.get("line") is not None:
         region: dict[str, Any] = {"startLine": loc["line"]}
@@ -166,8 +174,8 @@ def _message(f: Mapping[str, Any]) -> str:
 
 def _sort_key(f: Mapping[str, Any]) -> tuple[Any, ...]:
     loc = f["location"]
-    return (loc["source"], loc.get("slide") or 0, loc.get("line") or 0, loc.get("column") or 0,
-            loc.get("element") or "", f["check"], f["message"])
+    return (loc["source"], loc.get("slide") or loc.get("page") or 0, loc.get("line") or 0,
+            loc.get("column") or 0, loc.get("element") or "", f["check"], f["message"])
 
 
 def to_sarif(report: Report) -> dict[str, Any]:

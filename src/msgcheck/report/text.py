@@ -14,7 +14,14 @@ from collections import Counter
 from typing import Any
 
 from msgcheck.model import Finding, Location, Report, asset_kind
-from msgcheck.report.words import evidence_text, folded, held_back, more_like_it, plural
+from msgcheck.report.words import (
+    evidence_text,
+    folded,
+    held_back,
+    more_like_it,
+    plural,
+    skipped_line,
+)
 
 STYLE = {"error": "bold red", "warning": "yellow", "suggestion": "cyan"}
 UNWRAPPED = 1_000_000
@@ -88,6 +95,9 @@ def _finding(console: Any, f: Finding, others: list[Finding], verbose: bool) -> 
 def _summary(console: Any, report: Report) -> None:
     from rich.markup import escape
 
+    skipped = skipped_line(report)
+    if skipped:
+        console.print(f"[dim]{escape(skipped)}[/dim]")
     counts = report.counts()
     claims = sum(d.claims for d in report.documents)
     console.print(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from msgcheck.model import Finding, Report, finding_groups
+from msgcheck.errors import Code
+from msgcheck.model import Finding, Report, finding_groups, skipped_summary
 
 MAX_FINDINGS_FLAG = "--max-findings-per-asset"
 
@@ -55,3 +56,11 @@ def evidence_text(evidence: dict[str, Any]) -> str:
             value = value[:79].rstrip() + "\u2026"
         parts.append(f"{key} {value}")
     return ", ".join(parts)
+def skipped_line(report: Report) -> str | None:
+    """`skipped 12 files not read: 8 .yml, 3 .haml, 1 .json (use --strict to fail on them)`, or
+    None when every file found was read."""
+    if not report.skipped:
+        return None
+    strict = any(f.evidence.get("code") == Code.INPUT_SKIPPED for f in report.findings)
+    hint = "" if strict else " (use --strict to fail on them)"
+    return f"skipped {skipped_summary(report.skipped).replace(':', ' not read:', 1)}{hint}"
