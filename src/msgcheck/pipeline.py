@@ -7,6 +7,7 @@ daemon, a crawl) builds them once. Every function here is otherwise pure: inputs
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -199,9 +200,8 @@ def subset(analysis: Analysis, sources: set[str]) -> Analysis:
     if len(sources) == len(analysis.documents):
         return analysis
     keep = [i for i, r in enumerate(analysis.results) if r.claim.document in sources]
-    return Analysis(
-        platform=analysis.platform,
-        index=analysis.index,
+    return dataclasses.replace(
+        analysis,
         documents=tuple(d for d in analysis.documents if d.source in sources),
         results=tuple(analysis.results[i] for i in keep),
         vectors=analysis.vectors[keep],
