@@ -88,7 +88,8 @@ def flagged(platform, text: str, nlp, embedder) -> list[str]:
     ("Ledgerline is the only AP platform that checks every bank detail.", True),
     ("Our only goal is a faster close.", True),
     ("The industry's only touchless approval flow.", True),
-    ("Ledgerline is only AP tool to verify every payment run.", True),
+    ("Ledgerline is only AP tool that verifies every payment run.", True),
+    ("Trial seats are only open to finance teams.", False),
     ("THE ONLY AP PLATFORM YOUR AUDITORS NEED", True),
     ("Only approvers can release a payment run.", False),
     ("Only a few invoices need a person.", False),
@@ -146,6 +147,13 @@ def test_sense_rules_apply_only_to_their_own_terms(nlp, fake_embedder):
 ])
 def test_legal_text_and_quoted_words_are_not_judged(sense_platform, nlp, fake_embedder, text):
     assert flagged(sense_platform, text, nlp, fake_embedder) == []
+
+
+def test_a_long_paragraph_is_judged_sentence_by_sentence(sense_platform, nlp, fake_embedder):
+    # One block holding legal wording, a stray inch mark and a claim: the claim is still judged.
+    text = ("Screens up to 27\" wide are supported. Ledgerline is the only AP platform your "
+            "auditors need. Terms of service and warranty terms apply to every licence.")
+    assert flagged(sense_platform, text, nlp, fake_embedder) == ["only"]
 
 
 def test_legal_wording_needs_capitals_or_company():

@@ -14,9 +14,10 @@ approvers can..."), so a use is flagged only when all of these hold:
   text; a lone first capital ("Chat") is list style, not a name. `match_case` in the platform
   says otherwise for one term (a one-capital name such as "Heap").
 * **Not legal text.** Licence, warranty and terms wording (two or more such words, or one in
-  mostly upper-case text, judged on the whole paragraph) is boilerplate nobody in marketing
-  writes: "... FOR INFORMATIONAL PURPOSES ONLY" is not a claim of uniqueness. So are the
-  fragments segmentation already calls legal.
+  mostly upper-case text) is boilerplate nobody in marketing writes: "... FOR INFORMATIONAL
+  PURPOSES ONLY" is not a claim of uniqueness. A sentence in capitals is legal too when its
+  paragraph is (a licence split into sentences), and so are the fragments segmentation already
+  calls legal.
 * **Not quoted.** Words inside quotation marks (straight, curly, single or double, judged on the
   whole paragraph so a quote spanning sentences counts), a quote block, a customer attribution,
   and a claim followed by an attribution are someone else's words, or a mention of the term
@@ -29,9 +30,10 @@ approvers can..."), so a use is flagged only when all of these hold:
 Built-in sense rules, for superlatives whose other uses are everyday English:
 
 * `only` claims uniqueness after a determiner or possessive ("the only", "our only", "the
-  industry's only"), or after a verb "to be" when a "that", "to" or "which" follows within four
+  industry's only"), or after a verb "to be" when "that", "which" or "who" follows within four
   words ("Ledgerline is only AP tool that..."); it is a restriction or a quantity otherwise
-  ("Only approvers can", "only a few", "only if", "only available", "not only").
+  ("Only approvers can", "only a few", "only if", "only available", "only open to", "not
+  only"). "to" does not make a claim: "only open to", "only applies to" are restrictions.
 * `first` claims priority as "first ever", "first and only", "first of its kind", after "the
   world's", "the industry's" or "the market's", or as "the first ... to / that" (up to three words
   between, and not an ordinal such as "the first step to"); it is an ordinal otherwise ("the first
@@ -65,18 +67,21 @@ LEGAL_WORDS_MIXED_CASE = 2
 """Distinct legal words that make text in ordinary case boilerplate."""
 
 
+def mostly_capitals(text: str) -> bool:
+    """At least LEGAL_CAPS_SHARE of the letters are capitals."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= LEGAL_CAPS_SHARE * len(letters)
+
+
 def is_legal(text: str) -> bool:
     """Licence, warranty or terms boilerplate (see the module docstring)."""
     words = {m.group(0).lower() for m in LEGAL_WORDING.finditer(text)}
-    if not words:
-        return False
-    letters = [c for c in text if c.isalpha()]
-    caps = sum(c.isupper() for c in letters) / len(letters)
-    return caps >= LEGAL_CAPS_SHARE or len(words) >= LEGAL_WORDS_MIXED_CASE
+    return bool(words) and (mostly_capitals(text) or len(words) >= LEGAL_WORDS_MIXED_CASE)
 
 
-# Opening and closing marks; a quote left open runs to the end, a closing mark never opened
-# runs from the start (the other half is in a sentence this text does not hold).
+# Opening and closing marks. A curly or angled quote left open runs to the end, a closing mark
+# never opened runs from the start (the other half is in a sentence this text does not hold); a
+# straight mark left open is more often an inch sign or a typo, and opens nothing.
 _PAIRS = {"\u201c": "\u201d", "\u201e": "\u201d", "\u00ab": "\u00bb", "\u2018": "\u2019"}
 _CLOSERS = {"\u201d", "\u00bb"}
 
@@ -109,7 +114,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
                 opener not in ("'", "\u2018") or _closes_single(text, i)):
             spans.append((start, i + 1))
             opener = None
-    if opener is not None and opener not in ("'", "\u2018"):
+    if opener is not None and opener in _PAIRS and opener != "\u2018":
         spans.append((start, len(text)))
     return spans
 
@@ -123,7 +128,7 @@ _RESTRICTION_AFTER = re.compile(
     r"these|partly|partially|just|slightly|\d)\b", re.IGNORECASE)
 _TO_BE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|being)\s+$|\w['\u2019](?:s|re)\s+$",
                            re.IGNORECASE)
-_RELATIVE_AFTER = re.compile(r"^(?:\s+[\w-]+){1,4}?\s+(?:that|to|which)\b", re.IGNORECASE)
+_RELATIVE_AFTER = re.compile(r"^(?:\s+[\w-]+){1,4}?\s+(?:that|which|who)\b", re.IGNORECASE)
 
 
 def _only_claims_uniqueness(text: str, start: int, end: int) -> bool:
@@ -215,8 +220,8 @@ def _not_judged(claim: Claim, context: _Surroundings) -> str | None:
     """Why none of the claim's words are judged: legal text or someone else's words."""
     if claim.not_a_claim in ("legal", "attribution") or claim.scope == "quote":
         return "quoted" if claim.scope == "quote" else claim.not_a_claim
-    paragraph, _ = context.paragraph(claim)
-    if is_legal(paragraph):
+    if is_legal(claim.text) or mostly_capitals(claim.text) and is_legal(
+            context.paragraph(claim)[0]):
         return "legal"
     if context.attributed(claim):
         return "quoted"
