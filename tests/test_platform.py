@@ -115,3 +115,73 @@ def test_retired_dates_are_kept_as_written():
     p = parse_platform(text, "p.yaml")
     assert [(r.text, r.retired) for r in p.retired_messages] == [
         ("Old slogan.", "2024-01"), ("Older slogan.", "2023-05-02"), ("Oldest slogan.", None)]
+
+
+# ---------------------------------------------------------------- avoided terms and their senses
+
+AVOID = MINIMAL + """\
+terminology:
+  avoid:
+    - term: guarantee
+      reason: An outcome promised.
+      examples:
+        avoid:
+          - We guarantee a report in one minute.
+        allow:
+          - Each bank guarantee is listed with its expiry date.
+    - term: seamless
+    - term: AI
+    - term: Heap
+      match_case: true
+"""
+
+
+def test_avoid_entries_keep_their_examples_and_case_rule():
+    p = parse_platform(AVOID, "p.yaml")
+    guarantee, seamless, ai, heap = p.avoid
+    assert guarantee.avoid_examples == ("We guarantee a report in one minute.",)
+    assert guarantee.allow_examples == ("Each bank guarantee is listed with its expiry date.",)
+    assert guarantee.has_examples and not seamless.has_examples
+    # Capitals after the first letter count; a lone first capital only when the platform says.
+    assert (seamless.match_case, ai.match_case, heap.match_case) == (False, True, True)
+    assert parse_platform(AVOID, "p.yaml").digest != parse_platform(
+        AVOID.replace("one minute", "two minutes"), "p.yaml").digest
+
+
+@pytest.mark.parametrize(("term", "text", "found"), [
+    ("AI", "AI reads the report", ["AI"]),
+    ("AI", "we said ai once", []),
+    ("AI-powered", "AI-Powered reports", ["AI-Powered"]),
+    ("Chat", "straight from chat", ["chat"]),
+    ("seamless", "A SEAMLESS SYNC and a seamless one", ["SEAMLESS", "seamless"]),
+])
+def test_avoided_terms_match_the_capitals_the_term_has(term, text, found):
+    entry = parse_platform(MINIMAL + f"terminology:\n  avoid:\n    - term: {term}\n", "p").avoid[0]
+    assert [m.group(0) for m in entry.matches(text)] == found
+
+
+@pytest.mark.parametrize(("mutate", "line", "needle"), [
+    (lambda s: s.replace("- Each bank guarantee", "- Each bank guaranty"), 18,
+     "terminology.avoid[0].examples.allow[0]: example does not contain the term 'guarantee'"),
+    (lambda s: s.replace("- We guarantee", "- We Guarantee").replace("term: guarantee",
+                                                                       "term: GUARANTEE"), 16,
+     "terminology.avoid[0].examples.avoid[0]: example does not contain the term 'GUARANTEE'"),
+    (lambda s: s.replace("        allow:\n          - Each bank guarantee is listed with its "
+                         "expiry date.\n", ""), 14,
+     "terminology.avoid[0].examples.allow: required key is missing"),
+    (lambda s: s.replace("        allow:", "        allowed:"), 17,
+     "terminology.avoid[0].examples.allowed: unknown key"),
+    (lambda s: s.replace("match_case: true", "match_case: sometimes"), 22,
+     "terminology.avoid[3].match_case"),
+])
+def test_avoid_example_mistakes_name_key_path_and_line(mutate, line, needle):
+    with pytest.raises(PlatformError) as info:
+        parse_platform(mutate(AVOID), "platform.yaml")
+    assert needle in info.value.message
+    assert info.value.line == line
+
+
+def test_misspelt_example_key_hints_at_avoid_and_allow():
+    with pytest.raises(PlatformError) as info:
+        parse_platform(AVOID.replace("        allow:", "        allowed:"), "p.yaml")
+    assert info.value.hint == "did you mean `allow`?"

@@ -29,7 +29,7 @@ and in a value proposition makes MiniLM call them close whatever else they say.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
@@ -42,6 +42,7 @@ from msgcheck.errors import InputError
 from msgcheck.feedback import claim_key
 from msgcheck.model import Claim, ClaimResult, Document, Status
 from msgcheck.platform import MessagePlatform, PlatformText
+from msgcheck.senses import TermExamples, UseKey, embed_examples, embed_uses
 from msgcheck.style.features import featurize
 from msgcheck.style.model import StyleModel
 
@@ -138,6 +139,8 @@ class PlatformIndex:
     """Every approved text, lower-cased: superlatives the platform uses itself are approved."""
     reviewed_drift: frozenset[str] = frozenset()
     """Normalised claims a reviewer marked as drift (feedback)."""
+    term_examples: tuple[TermExamples | None, ...] = ()
+    """Per avoided term (platform order), its sense examples embedded; None without examples."""
 
     @property
     def pillar_ids(self) -> tuple[str, ...]:
@@ -162,6 +165,8 @@ class Analysis:
     fragments that are not claims."""
     errors: tuple[InputError, ...] = ()
     """Inputs that could not be read."""
+    term_uses: dict[UseKey, np.ndarray] = field(default_factory=dict)
+    """The context of each use of an avoided term taught by example, embedded (see senses.py)."""
 
 
 def brand_pattern(platform: MessagePlatform) -> re.Pattern[str] | None:
@@ -278,9 +283,16 @@ def build_index(platform: MessagePlatform, embedder: Embedder,
     calibration = calibrate(platform, vectors, pillar_of, all_vectors[n + r + m:],
                             [t.kind for t in texts])
     approved = "\n".join([t.text for t in texts] + list(platform.differentiators)).lower()
+    examples = embed_examples(platform.avoid, masked_encoder(embedder, brands))
     return PlatformIndex(platform, tuple(texts), vectors, pillar_of, all_vectors[n:n + r],
                          calibration, brands, all_vectors[n + r:n + r + m], approved,
-                         reviewed_drift)
+                         reviewed_drift, examples)
+
+
+def masked_encoder(embedder: Embedder, brands: re.Pattern[str] | None
+                   ) -> Callable[[Sequence[str]], np.ndarray]:
+    """The embedder's encode, brand names masked first (as claims are for similarity)."""
+    return lambda texts: embedder.encode([mask_brands(t, brands) for t in texts])
 
 
 def analyze(
@@ -319,7 +331,10 @@ def analyze(
         _result(claim, vectors[i], probs[i], index, style_model)
         for i, claim in enumerate(claims)
     )
-    return Analysis(index.platform, index, tuple(documents), results, vectors, tuple(errors))
+    uses = embed_uses([(c.document, c.index, c.text) for c in claims], index.platform.avoid,
+                      masked_encoder(embedder, index.brands))
+    return Analysis(index.platform, index, tuple(documents), results, vectors, tuple(errors),
+                    uses)
 
 
 def far_from_platform(result: ClaimResult, calibration: Calibration) -> bool:

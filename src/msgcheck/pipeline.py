@@ -230,9 +230,8 @@ def subset(analysis: Analysis, sources: set[str]) -> Analysis:
     if len(sources) == len(analysis.documents):
         return analysis
     keep = [i for i, r in enumerate(analysis.results) if r.claim.document in sources]
-    return Analysis(
-        platform=analysis.platform,
-        index=analysis.index,
+    return dataclasses.replace(
+        analysis,
         documents=tuple(d for d in analysis.documents if d.source in sources),
         results=tuple(analysis.results[i] for i in keep),
         vectors=analysis.vectors[keep],

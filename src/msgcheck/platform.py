@@ -12,8 +12,9 @@ import datetime as _dt
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -74,10 +75,17 @@ class _Persona(_Strict):
     pains: list[TextInput] = []
 
 
+class _AvoidExamples(_Strict):
+    avoid: list[str] = Field(min_length=1)
+    allow: list[str] = Field(min_length=1)
+
+
 class _AvoidTerm(_Strict):
     term: str = Field(min_length=1)
     reason: str | None = None
     use_instead: str | None = None
+    match_case: bool | None = None
+    examples: _AvoidExamples | None = None
 
 
 class _Terminology(_Strict):
@@ -180,16 +188,54 @@ class Persona:
     """The persona's problems."""
 
 
+@lru_cache(maxsize=1024)
+def term_pattern(term: str, ignore_case: bool) -> re.Pattern[str]:
+    """A pattern matching `term` on word boundaries (terms may start or end with punctuation);
+    ignoring case, spaces in the term also match hyphens ("AI powered" finds "AI-powered")."""
+    escaped = re.escape(term.strip())
+    escaped = re.sub(r"(\\ )+", r"[\\s\\-]+", escaped) if ignore_case else escaped
+    return re.compile(rf"(?<![\w-]){escaped}(?![\w-])", re.IGNORECASE if ignore_case else 0)
+
+
+def capitals_matter(term: str) -> bool:
+    """Whether the way `term` is written asks for its capitals: a capital after the first letter
+    ("AI", "DevOps teams") does; a lone first capital ("Chat", "Work better") is how lists are
+    written and does not."""
+    letters = [c for c in term if c.isalpha()]
+    return any(c.isupper() for c in letters[1:])
+
+
 @dataclass(frozen=True, slots=True)
 class AvoidTerm:
     """A word or phrase the platform forbids."""
 
     term: str
-    """The term, matched case-insensitively on word boundaries."""
+    """The term, matched on word boundaries; see `matches` for case."""
     reason: str | None
     """Why it is avoided."""
     use_instead: str | None
     """What to write instead."""
+    match_case: bool = False
+    """The term's capitals must be capitals in the text (its lower-case letters match either
+    case). Set from the platform's `match_case`, or else from `capitals_matter`."""
+    avoid_examples: tuple[str, ...] = ()
+    """Sentences using the term in the sense to avoid."""
+    allow_examples: tuple[str, ...] = ()
+    """Sentences using the term in a sense that is fine."""
+
+    @property
+    def has_examples(self) -> bool:
+        """Whether the platform teaches the term's senses by example."""
+        return bool(self.avoid_examples and self.allow_examples)
+
+    def matches(self, text: str) -> Iterator[re.Match[str]]:
+        """Each use of the term in `text`: ignoring case, then keeping the uses whose letters are
+        capitals wherever the term's are (when `match_case`)."""
+        wanted = [c.isupper() for c in self.term if c.isalpha()]
+        for m in term_pattern(self.term, True).finditer(text):
+            found = [c.isupper() for c in m.group(0) if c.isalpha()]
+            if not self.match_case or all(f or not w for w, f in zip(wanted, found)):
+                yield m
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,7 +454,8 @@ _KNOWN_KEYS = {
     "products": ["name", "variants"],
     "personas": ["id", "name", "pains"],
     "terminology": ["avoid"],
-    "avoid": ["term", "reason", "use_instead"],
+    "avoid": ["term", "reason", "use_instead", "match_case", "examples"],
+    "avoid.examples": ["avoid", "allow"],
     "retired_messages": ["text", "retired"],
 }
 
@@ -421,7 +468,8 @@ def _hint_for(err: dict[str, Any], loc: tuple[Any, ...]) -> str | None:
     clean = _clean_loc(loc)
     key = str(clean[-1])
     parents = [p for p in clean[:-1] if isinstance(p, str)]
-    parent = parents[-1] if parents else ""
+    parent = ".".join(parents[-2:]) if parents[-2:] == ["avoid", "examples"] else \
+        parents[-1] if parents else ""
     known = _KNOWN_KEYS.get(parent, ["text", "source"])
     close = difflib.get_close_matches(key, known, n=1)
     if close:
@@ -476,6 +524,35 @@ def _check_semantics(parsed: _PlatformFile, root: yaml.Node | None, shown: str) 
                     line=_line_of(root, ("products", i, "variants", j)),
                     code=Code.PLATFORM_DUPLICATE,
                 )
+    _check_avoid_examples(parsed, root, shown)
+
+
+def _check_avoid_examples(parsed: _PlatformFile, root: yaml.Node | None, shown: str) -> None:
+    """Every example of an avoided term uses the term, as the term is matched: an example that
+    does not teach nothing about the term's senses, and is most likely a typo."""
+    for i, entry in enumerate(parsed.terminology.avoid):
+        if entry.examples is None:
+            continue
+        term = _avoid_term(entry)
+        for side in ("avoid", "allow"):
+            for j, example in enumerate(getattr(entry.examples, side)):
+                if next(term.matches(example), None) is None:
+                    loc = ("terminology", "avoid", i, "examples", side, j)
+                    raise PlatformError(
+                        f"{_key_path(loc)}: example does not contain the term {entry.term!r}",
+                        path=shown,
+                        line=_line_of(root, loc),
+                        hint="each example is a sentence that uses the term; case counts when "
+                             "the term's capitals do (docs/platform.md)",
+                    )
+
+
+def _avoid_term(entry: _AvoidTerm) -> AvoidTerm:
+    match_case = capitals_matter(entry.term) if entry.match_case is None else entry.match_case
+    examples = entry.examples
+    return AvoidTerm(entry.term, entry.reason, entry.use_instead, match_case,
+                     tuple(examples.avoid) if examples else (),
+                     tuple(examples.allow) if examples else ())
 
 
 def _text(item: TextInput) -> tuple[str, str | None]:
@@ -524,9 +601,7 @@ def _freeze(parsed: _PlatformFile, shown: str) -> MessagePlatform:
         ),
         differentiators=tuple(_text(d)[0] for d in parsed.differentiators),
         competitors=tuple(c.strip() for c in parsed.competitors if c.strip()),
-        avoid=tuple(
-            AvoidTerm(a.term, a.reason, a.use_instead) for a in parsed.terminology.avoid
-        ),
+        avoid=tuple(_avoid_term(a) for a in parsed.terminology.avoid),
         retired_messages=retired,
         path=shown,
         digest=digest,
