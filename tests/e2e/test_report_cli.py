@@ -115,7 +115,7 @@ def test_progress_counts_files_and_claims_and_changes_nothing(engine):
     calls: list[tuple[str, int, int]] = []
     with_progress = engine.run([Path("fixtures/demo")], progress=lambda *a: calls.append(a))
     without = engine.run([Path("fixtures/demo")])
-    files, _ = read_inputs([Path("fixtures/demo")])
+    files, _, _ = read_inputs([Path("fixtures/demo")])
     reads = [c for c in calls if c[0] == "read"]
     claims = [c for c in calls if c[0] == "analyse"]
     assert reads[-1] == ("read", len(files), len(files))
