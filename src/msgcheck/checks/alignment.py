@@ -29,10 +29,13 @@ if TYPE_CHECKING:
 def off_platform(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
     """Headlines whose best pillar score is in the off-platform band."""
     cal = analysis.index.calibration
+    reference = {d.source for d in analysis.documents if reference_page(d.source)}
     for r in analysis.results:
         if r.status != "off_platform" or r.style == "neutral" or \
                 r.claim.scope not in OFF_PLATFORM.scopes:
             continue
+        if r.claim.document in reference and r.claim.scope in ("heading", "title"):
+            continue  # a FAQ's or a doc's section heading labels a topic; it makes no promise
         yield make_finding(
             OFF_PLATFORM, options,
             "no pillar of the platform backs this line: tie it to a pillar's message or cut it",
@@ -79,9 +82,13 @@ def _drift_message(basis: str | None, pillar: str | None) -> str:
 
 
 # Asset names that mark a lead asset: the one place whose opening should be the promise.
-LEAD_NAMES = {"index", "home", "homepage", "landing", "campaign", "launch", "announcement",
+LEAD_NAMES = {"home", "homepage", "landing", "campaign", "launch", "announcement",
               "announce", "outbound", "onepager", "one-pager", "hero", "welcome", "pitch"}
 DECK_KINDS = {"pptx", "pdf"}
+INDEX_NAMES = {"index", "default", "_index"}
+# Folders that hold a whole site's pages: an index directly inside one is the home page.
+SITE_ROOTS = {".", "src", "source", "pages", "content", "public", "site", "www", "dist", "build",
+              "out", "html", "web", "website"}
 _NAME_TOKENS = re.compile(r"[a-z]+(?:-pager)?")
 
 
@@ -97,8 +104,31 @@ def opens_with_the_promise(source: str, kind: str) -> bool:
         if not path or path in ("index.html", "index.htm", "home"):
             return True
         source = path
-    tokens = set(_NAME_TOKENS.findall(PurePosixPath(source.replace("\\", "/")).stem.lower()))
-    return bool(tokens & LEAD_NAMES)
+    path = PurePosixPath(source.replace("\\", "/"))
+    name = path.name.split(".", 1)[0].lower()
+    if name in INDEX_NAMES:
+        # A site's pages are folders: 'partners/integrate/index.html.md' is the page
+        # 'integrate'; an index at the top of a site's source is its home page.
+        parent = path.parent.name.lower()
+        if not parent or parent in SITE_ROOTS:
+            return True
+        name = parent
+    return bool(set(_NAME_TOKENS.findall(name)) & LEAD_NAMES)
+
+
+# Path words of reference content (FAQ, docs, pricing, legal): pages that answer questions, whose
+# headings label topics rather than make promises.
+REFERENCE_NAMES = {"faq", "faqs", "docs", "doc", "documentation", "help", "support", "kb",
+                   "knowledge", "changelog", "releases", "release-notes", "pricing", "terms",
+                   "legal", "privacy", "policy", "policies", "handbook", "reference", "api",
+                   "manual", "glossary"}
+
+
+def reference_page(source: str) -> bool:
+    """Whether an asset is reference content, by the words of its path or URL path."""
+    path = urlsplit(source).path if "://" in source else source.replace("\\", "/")
+    words = set(re.findall(r"[a-z]+(?:-notes)?", path.lower()))
+    return bool(words & REFERENCE_NAMES)
 
 
 def value_prop(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
