@@ -26,6 +26,7 @@ PROOF_CLAIMS = [
     "Trusted by 1,400+ finance teams.",                       # adopters, a floor in digits
     "Used by 400 companies across Europe.",
     "Finance teams avoid hiring two extra AP clerks.",        # a count with a direction
+    "A breach exposed the files of nearly four million people.",  # a large count
 ]
 NOT_PROOF_CLAIMS = [
     "Our platform is 100% compatible with the open standard.",  # emphasis

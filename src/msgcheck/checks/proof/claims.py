@@ -18,7 +18,8 @@ or languages. The rules, per kind of figure (`reader.Figure.kind`):
 - a count is a result when it says how many adopt or use the product ("2,500+ members",
   "used by 400 companies") or claims a floor in digits ("over 40 ERPs", "300+ sources"); an
   exact count of things the product has ("20 languages", "three tools") is a specification,
-  and a ceiling ("up to 10 users", "at most 5 projects") is a plan limit.
+  and a ceiling ("up to 10 users", "at most 5 projects") is a plan limit; a count in the tens
+  of thousands or more ("four million users exposed") is a claim whatever it counts.
 
 A figure that is not a proof claim is still compared with the approved figures: "supports 20
 languages" against an approved "16 languages" is a mismatch. Only the request for a source is
@@ -76,6 +77,7 @@ _PRICE_AFTER = re.compile(r"\s*(?:a|an|every)\s+(?:month|year|seat|user)\b", re.
 _PRICE_BEFORE = re.compile(r"\b(?:at|from|for|starts?\s+at|starting\s+at|only|just)\s*$", re.I)
 _BIG_WORDS = re.compile(r"\b(?:a|one)\s+(?:million|billion)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][\w&'.-]*[a-z][\w&'.-]*(?:\s+(?:[A-Z][\w&'.-]*|&|of))*")
+BIG_COUNT = 10_000  # a count this large is a claim whatever it counts
 WINDOW = 40  # characters either side of a figure that say what it belongs to
 
 
@@ -141,6 +143,8 @@ def _count(figure: Figure, text: str) -> bool:
     near = _near(text, figure, 0, 30)
     if near & CAPACITY_WORDS:
         return False
+    if figure.low >= BIG_COUNT:
+        return True  # "four million users", "400 million records": a scale that needs a source
     digits = any(c.isdigit() for c in figure.text) or bool(_BIG_WORDS.search(figure.text))
     if digits and figure.bound == "at_least":
         return True
