@@ -75,3 +75,13 @@ def test_alignment_messages_are_plain_and_unrelated_lines_get_no_suggestion(engi
     assert drift.suggestion and drift.evidence["similarity"] >= drift.evidence["band_off"]
     unrelated = [f for f in by_check.get("framing.feature-heavy", []) if f.claim == off.claim]
     assert all(f.suggestion is None for f in unrelated)
+
+
+@pytest.mark.model
+def test_a_retired_line_is_answered_with_the_approved_line_that_replaced_it(engine):
+    doc = markdown.read(b"The all-in-one finance automation platform for growing businesses.\n",
+                        "landing.md")
+    report = engine.report(engine.analyze([doc]))
+    [finding] = [f for f in report.findings if f.check == "messaging.retired"]
+    # The demo platform's value proposition took over from the retired all-in-one slogan.
+    assert finding.suggestion in {t.text for t in engine.platform.value_proposition}

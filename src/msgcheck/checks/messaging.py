@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from msgcheck.checks.base import ALL_SCOPES, Check, CheckOptions, Example, judged, make_finding
-from msgcheck.checks.base import helpful_suggestion as _helpful
 from msgcheck.model import Finding, Severity
 
 if TYPE_CHECKING:
@@ -77,8 +76,23 @@ def retired(analysis: Analysis, options: CheckOptions) -> Iterator[Finding]:
             claim=r.claim.text,
             evidence={"similarity": round(score, 3), "word_overlap": round(lexical, 3),
                       "current_best": r.similarity},
-            suggestion=_helpful(analysis, r),
+            suggestion=successor(analysis, j),
         )
+
+
+# The kinds of approved text that can stand in for a retired line.
+SUCCESSOR_KINDS = ("value_proposition", "key_message")
+
+
+def successor(analysis: Analysis, j: int) -> str | None:
+    """The approved line nearest in meaning to retired message j: what replaced it. (The
+    claim's own nearest text is no guide: the claim is closer to the old line than to it.)"""
+    index = analysis.index
+    rows = [k for k, t in enumerate(index.texts) if t.kind in SUCCESSOR_KINDS]
+    if not rows:
+        return None
+    sims = index.vectors[rows] @ index.retired_vectors[j]
+    return index.texts[rows[int(np.argmax(sims))]].text
 
 
 RETIRED = Check(
