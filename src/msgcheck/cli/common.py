@@ -115,7 +115,8 @@ def split_values(values: tuple[str, ...]) -> list[str]:
 def resolve_config(paths: tuple[str, ...], *, platform_path: str | None,
                     config_path: str | None, fail_on: str | None, select: tuple[str, ...],
                     ignore: tuple[str, ...], style_model: str | None,
-                    max_findings: int | None = None, strict: bool = False) -> Any:
+                    max_findings: int | None = None, strict: bool = False,
+                    scheduler: str | None = None) -> Any:
     """Merged settings (flags > env > --config > nearest file > defaults), check ids validated."""
     from msgcheck.checks import ALL, UNREADABLE
     from msgcheck.config import resolve, validate_check_ids
@@ -123,7 +124,8 @@ def resolve_config(paths: tuple[str, ...], *, platform_path: str | None,
     config = resolve(
         flags={"platform": platform_path, "fail-on": fail_on, "select": split_values(select),
                "ignore": split_values(ignore), "style-model": style_model,
-               "max-findings-per-asset": max_findings, "strict": True if strict else None},
+               "max-findings-per-asset": max_findings, "strict": True if strict else None,
+               "scheduler": scheduler},
         config_path=config_path,
         first_input=paths[0] if paths else None,
     )
