@@ -41,9 +41,13 @@ CLAIMS = (
 TEAMS = ("mid-market finance teams", "controllers", "AP clerks", "CFOs", "shared-service centres")
 
 
-def draft(n: int) -> tuple[str, str]:
-    """The name and text of draft `n`."""
-    pick = (lambda seq, k=0: seq[(n * 7 + k * 3) % len(seq)])
+def draft(n: int, unique: bool = False) -> tuple[str, str]:
+    """The name and text of draft `n`; `unique`: no sentence repeats another draft's (so the
+    embedding cache cannot save the work, as in a benchmark)."""
+    def pick(seq: tuple[str, ...], k: int = 0) -> str:
+        text = seq[(n * 7 + k * 3) % len(seq)]
+        return text[:-1] + f" for entity {n}-{k}." if unique and text.endswith(".") else text
+
     values = {"days": 2 + n % 9, "team": pick(TEAMS), "pct": 40 + n % 40,
               "count": 10 + n % 50}
     headline = pick(HEADLINES).format(**values)
@@ -56,10 +60,10 @@ def draft(n: int) -> tuple[str, str]:
     return f"note-{n:04d}.txt", "\n\n".join([headline, *lines, *bullets]) + "\n"
 
 
-def write_corpus(folder: Path, count: int) -> Path:
+def write_corpus(folder: Path, count: int, unique: bool = False) -> Path:
     """Write `count` drafts into `folder` (in sub-folders of 50) and return it."""
     for n in range(count):
-        name, text = draft(n)
+        name, text = draft(n, unique)
         sub = folder / f"batch-{n // 50:02d}"
         sub.mkdir(parents=True, exist_ok=True)
         (sub / name).write_text(text, encoding="utf-8")

@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 
 from msgcheck.cli import main
-from msgcheck.scale import ALLOWED_FAILURES, local_workers, plan_batches
+from msgcheck.scale import (
+    ALLOWED_FAILURES,
+    BATCH_FILES,
+    batch_files,
+    local_workers,
+    plan_batches,
+)
 
 from conftest import DEMO, PLATFORM, ROOT
 from corpusgen import write_corpus
@@ -50,6 +56,13 @@ def test_batches_keep_input_order_and_limits():
     assert [r for b in batches for r in b] == refs
     assert all(len(b) <= 4 for b in batches)
     assert batches[-1] == [("<stdin>", b"x" * 100)]  # over the byte limit: a batch of its own
+
+
+def test_small_corpora_get_smaller_batches_so_every_worker_has_several():
+    assert batch_files(100_000, 8) == BATCH_FILES
+    assert batch_files(300, 2) == 38  # 8 batches: 4 per worker
+    assert batch_files(6, 2) == 1
+    assert batch_files(5, 0) == batch_files(5, 1) == 2  # no worker joined yet: as one
 
 
 def test_scheduler_values():
@@ -221,3 +234,19 @@ def test_an_in_process_scan_does_not_import_dask(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           cwd=ROOT, env={**os.environ}, timeout=300)
     assert done.stderr.strip().splitlines()[-1] == "NONE", done.stderr
+
+
+@pytest.mark.model
+def test_stdin_is_shipped_with_its_batch_and_progress_counts_every_input(engine, platform,
+                                                                       cluster):
+    from msgcheck import scale
+    from msgcheck.report import RENDERERS
+
+    draft = (DEMO / "drafts" / "blog-month-end-close.md").read_bytes()
+    inputs = ([DEMO / "drafts"], ("draft.md", draft))
+    seen: list[tuple[str, int, int]] = []
+    report = scale.run(*inputs, platform, engine.settings, cluster,
+                       lambda *step: seen.append(step))
+    assert RENDERERS["json"](report) == RENDERERS["json"](engine.run(*inputs))
+    assert "draft.md" in [d.source for d in report.documents]
+    assert seen[-1] == ("check", 4, 4) and all(s[0] == "check" for s in seen)

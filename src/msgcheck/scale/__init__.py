@@ -43,6 +43,9 @@ BATCH_FILES = 64
 """Inputs per batch at most: enough to keep a worker's embedding batches full."""
 BATCH_BYTES = 32 * 2**20
 """Bytes per batch at most (decks and PDFs are large for the text they hold)."""
+BATCHES_PER_WORKER = 4
+"""Fewer inputs per batch when a corpus would give a worker fewer batches than this: the last
+batches then end close together instead of one worker finishing a long one alone."""
 ALLOWED_FAILURES = 2
 """Worker deaths a task survives on a local cluster before it counts as killing workers."""
 CONNECT_TIMEOUT = 8
@@ -64,6 +67,12 @@ def local_workers(scheduler: str) -> int | None:
         raise ConfigError(f"scheduler: {scheduler!r}: N in local:N is a number of workers, "
                           "1 or more", code=Code.CONFIG_VALUE)
     return int(count)
+
+
+def batch_files(inputs: int, workers: int) -> int:
+    """Inputs per batch: BATCH_FILES, or fewer so every worker gets BATCHES_PER_WORKER."""
+    share = -(-inputs // (max(workers, 1) * BATCHES_PER_WORKER))
+    return max(1, min(BATCH_FILES, share))
 
 
 def plan_batches(refs: Sequence[Ref], files: int = BATCH_FILES,
@@ -137,7 +146,9 @@ def run(paths: Sequence[str | Path], stdin: tuple[str, bytes] | None,
         client.register_plugin(EnginePlugin(job), name=name)
         try:
             index = client.submit(platform_index, job.token, pure=False).result()
-            parts = gather(client, job.token, plan_batches(refs), progress)
+            workers = len(client.scheduler_info()["workers"])
+            batches = plan_batches(refs, batch_files(len(refs), workers))
+            parts = gather(client, job.token, batches, progress)
         finally:
             client.unregister_worker_plugin(name)
     unread = [e for p in parts for e in p.errors]
