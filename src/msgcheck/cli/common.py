@@ -146,6 +146,8 @@ def engine_settings(config: Any, *, no_cache: bool, cross_asset: bool) -> Any:
         cache_dir=None if no_cache else default_cache_dir(),
         created_at=os.environ.get("MSGCHECK_FIXED_TIME"),
         cross_asset=cross_asset,
+        # Named here, not left to each process's environment: Dask workers embed as this does.
+        backend=os.environ.get("MSGCHECK_BACKEND") or None,
         strict=config.strict,
     )
 
