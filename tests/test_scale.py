@@ -250,3 +250,32 @@ def test_stdin_is_shipped_with_its_batch_and_progress_counts_every_input(engine,
     assert RENDERERS["json"](report) == RENDERERS["json"](engine.run(*inputs))
     assert "draft.md" in [d.source for d in report.documents]
     assert seen[-1] == ("check", 4, 4) and all(s[0] == "check" for s in seen)
+
+
+def test_merged_analyses_keep_order_vectors_and_term_uses():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from msgcheck.analysis import Analysis
+    from msgcheck.errors import InputError
+    from msgcheck.pipeline import merge_analyses
+
+    index = SimpleNamespace(vectors=np.zeros((3, 4)), platform="p")
+
+    def part(name: str, rows: int, uses: dict, errors=()) -> Analysis:
+        vectors = np.full((rows, 4), float(len(name))) if rows else np.zeros((0, 0))
+        return Analysis("p", index, (name,), tuple(f"{name}{i}" for i in range(rows)), vectors,
+                        errors, uses)
+
+    first = part("a", 2, {("a", 0, 0, 0): np.ones(4)})
+    empty = part("bb", 0, {}, (InputError("x", path="bb"),))
+    last = part("ccc", 1, {("ccc", 0, 0, 0): np.zeros(4)})
+    merged = merge_analyses([first, empty, last], index)
+    assert merged.documents == ("a", "bb", "ccc")
+    assert merged.results == ("a0", "a1", "ccc0")
+    assert merged.vectors.tolist() == [[1.0] * 4, [1.0] * 4, [3.0] * 4]
+    assert set(merged.term_uses) == {("a", 0, 0, 0), ("ccc", 0, 0, 0)}
+    assert [e.path for e in merged.errors] == ["bb"]
+    assert merge_analyses([], index).vectors.shape == (0, 4)
+    assert merge_analyses([first], index, errors=()).errors == ()
