@@ -117,7 +117,7 @@ def _load_seconds() -> list[float]:
 
 def _recovery(client, address: str, corpus: Path, cache: Path, undisturbed: float) -> dict:
     pids = client.run(os.getpid)
-    victim = sorted(pids.values())[0]
+    victim = min(pids.values())
     killed: list[float] = []
 
     def kill_once(stage: str, done: int, total: int) -> None:

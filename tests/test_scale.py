@@ -229,11 +229,11 @@ def test_an_in_process_scan_does_not_import_dask(tmp_path):
     script = ("import sys; from msgcheck.cli import main; "
               f"code = main(['scan', {str(tmp_path)!r}, '--platform', {str(PLATFORM)!r}, "
               "'--format', 'json']); "
-              "print('DASK' if {'dask', 'distributed'} & set(sys.modules) else 'NONE', "
+              "print(code, 'DASK' if {'dask', 'distributed'} & set(sys.modules) else 'NONE', "
               "file=sys.stderr)")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ}, timeout=300)
-    assert done.stderr.strip().splitlines()[-1] == "NONE", done.stderr
+    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True,
+                          text=True, cwd=ROOT, timeout=300)
+    assert done.stderr.strip().splitlines()[-1] in ("0 NONE", "1 NONE"), done.stderr
 
 
 @pytest.mark.model

@@ -26,7 +26,6 @@ from typing import Any
 
 from msgcheck.errors import Code, ConfigError, InputError, MsgcheckError
 from msgcheck.model import Report
-from msgcheck.platform import MessagePlatform
 from msgcheck.pipeline import (
     Progress,
     Ref,
@@ -37,6 +36,7 @@ from msgcheck.pipeline import (
     reviews_for,
     strict_errors,
 )
+from msgcheck.platform import MessagePlatform
 
 LOCAL = "local"
 BATCH_FILES = 64

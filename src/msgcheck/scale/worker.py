@@ -20,8 +20,8 @@ from msgcheck.analysis import Analysis, PlatformIndex
 from msgcheck.errors import InputError
 from msgcheck.feedback import Feedback
 from msgcheck.model import ClaimResult, Document, Finding
-from msgcheck.platform import MessagePlatform
 from msgcheck.pipeline import Engine, Ref, Settings, read_refs
+from msgcheck.platform import MessagePlatform
 
 
 @dataclass(frozen=True)
