@@ -194,6 +194,14 @@ def test_generated_corpus_report_equals_in_process(capsys, cluster, corpus, in_p
 
 
 @pytest.mark.model
+def test_relative_paths_are_read_from_the_clients_folder(capsys, cluster, monkeypatch):
+    monkeypatch.chdir(DEMO.parent)  # the workers started in another folder
+    expected = scan_json(capsys, Path(DEMO.name))
+    assert len(expected["documents"]) == 6
+    assert scan_json(capsys, Path(DEMO.name), "--scheduler", cluster) == expected
+
+
+@pytest.mark.model
 def test_a_worker_killed_mid_run_changes_nothing(capsys, cluster, corpus, in_process, tmp_path):
     marks = tmp_path / "marks"
     marks.mkdir()

@@ -250,22 +250,23 @@ def input_refs(paths: Sequence[str | Path], stdin: tuple[str, bytes] | None = No
     return refs, errors, skipped
 
 
-def read_ref(ref: Ref) -> Document:
-    """Read one input; InputError when it cannot be read."""
+def read_ref(ref: Ref, root: Path | None = None) -> Document:
+    """Read one input; InputError when it cannot be read. A relative path is read from `root`
+    when given (another process's working folder) and still named as given."""
     if isinstance(ref, str):
-        return read_path(Path(ref))
+        return read_path(root / ref if root is not None else Path(ref), ref)
     name, data = ref
     return read_bytes(data, name, reader_for(name) or text_reader.read)
 
 
-def read_refs(refs: Sequence[Ref], progress: Progress | None = None
+def read_refs(refs: Sequence[Ref], progress: Progress | None = None, root: Path | None = None
               ) -> tuple[list[Document], list[InputError]]:
     """Read inputs in order; an unreadable one becomes an error and the others are still read."""
     documents: list[Document] = []
     errors: list[InputError] = []
     for done, ref in enumerate(refs, start=1):
         try:
-            documents.append(read_ref(ref))
+            documents.append(read_ref(ref, root))
         except InputError as exc:
             errors.append(exc)
         if progress is not None:

@@ -170,9 +170,10 @@ def gather(client: Any, token: str, batches: Sequence[Sequence[Ref]],
     from msgcheck.scale.worker import Part, check_batch
 
     total = sum(len(b) for b in batches)
+    root = os.getcwd()  # relative paths are the client's: workers read them from here
     work: dict[Any, tuple[tuple[int, ...], Sequence[Ref]]] = {}
     for i, batch in enumerate(batches):
-        work[client.submit(check_batch, token, batch, pure=False)] = ((i,), batch)
+        work[client.submit(check_batch, token, batch, root, pure=False)] = ((i,), batch)
     done: dict[tuple[int, ...], Any] = {}
     pending = as_completed(list(work))
     for future in pending:
@@ -182,7 +183,7 @@ def gather(client: Any, token: str, batches: Sequence[Sequence[Ref]],
         except KilledWorker:
             if len(batch) > 1:
                 for j, ref in enumerate(batch):
-                    retry = client.submit(check_batch, token, [ref], pure=False)
+                    retry = client.submit(check_batch, token, [ref], root, pure=False)
                     work[retry] = ((*place, j), [ref])
                     pending.add(retry)
                 continue

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -97,9 +98,10 @@ class EnginePlugin(WorkerPlugin):
             _JOBS.pop(self.job.token, None)
 
 
-def check_batch(token: str, refs: Sequence[Ref]) -> Part:
-    """Read, analyse and check a batch of inputs (the task every worker runs)."""
-    documents, errors = read_refs(refs)
+def check_batch(token: str, refs: Sequence[Ref], root: str) -> Part:
+    """Read, analyse and check a batch of inputs (the task every worker runs); relative paths
+    are read from `root`, the client's working folder, and keep the names the client gave."""
+    documents, errors = read_refs(refs, root=Path(root))
     engine = engine_for(token)
     analysis = engine.analyze(documents, errors)
     return Part(analysis.documents, analysis.results, analysis.vectors, analysis.errors,
