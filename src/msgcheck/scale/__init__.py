@@ -196,8 +196,9 @@ def gather(client: Any, token: str, batches: Sequence[Sequence[Ref]],
 
 def _crashed(ref: Ref) -> InputError:
     name = ref if isinstance(ref, str) else ref[0]
-    return InputError(f"reading it ended the worker process {ALLOWED_FAILURES + 1} times",
-                      path=name, code=Code.INPUT_CRASHED,
+    return InputError("reading it ended the worker's process each time it was tried (the "
+                      "scheduler's allowed-failures, plus one)", path=name,
+                      code=Code.INPUT_CRASHED,
                       hint="try it alone without --scheduler to see why")
 
 
