@@ -144,3 +144,18 @@ def test_a_threshold_out_of_its_range_is_an_error_naming_the_key(tmp_path, text,
         resolve(flags={}, config_path=str(cfg), first_input=None, env={})
     assert info.value.message.startswith(message)
     assert info.value.code == "E303"
+
+
+def test_scheduler_comes_from_the_file_unless_the_flag_names_one(tmp_path):
+    _write(tmp_path / "msgcheck.toml", 'scheduler = "tcp://10.0.0.5:8786"\n')
+    first = str(tmp_path / "a.md")
+    config = resolve(flags={}, config_path=None, first_input=first, env={})
+    assert config.scheduler == "tcp://10.0.0.5:8786"
+    assert config.sources["scheduler"] == str(tmp_path / "msgcheck.toml")
+    flagged = resolve(flags={"scheduler": "local:2"}, config_path=None, first_input=first, env={})
+    assert flagged.scheduler == "local:2"
+    assert resolve(flags={}, config_path=None, first_input=str(tmp_path.parent / "x.md"),
+                   env={}).scheduler is None
+    _write(tmp_path / "msgcheck.toml", 'scheduler = ""\n')
+    with pytest.raises(ConfigError):
+        resolve(flags={}, config_path=None, first_input=first, env={})

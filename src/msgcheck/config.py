@@ -14,6 +14,7 @@ select = ["alignment", "terminology"]
 ignore = ["alignment.drift"]
 style-model = "models/style.json"
 max-findings-per-asset = 25      # 0 shows all; unset: 25 in text, markdown, html, all otherwise
+scheduler = "local:4"            # scan on Dask: local[:N] workers here, or tcp://host:8786
 
 [tool.msgcheck.severity]
 "framing.feature-heavy" = "warning"
@@ -108,6 +109,7 @@ class _File(_Strict):
     max_findings_per_asset: int | None = Field(default=None, alias="max-findings-per-asset",
                                                ge=0)
     strict: bool | None = None
+    scheduler: str | None = Field(default=None, min_length=1)
     severity: dict[str, SeverityName] = {}
     thresholds: _Thresholds = _Thresholds()  # type: ignore[valid-type]
     overrides: list[_Override] = []
@@ -164,8 +166,8 @@ class Config:
     """The merged settings and where each came from."""
 
     values: dict[str, Any]
-    """platform, fail-on, select, ignore, style-model, max-findings-per-asset, strict, severity,
-    thresholds."""
+    """platform, fail-on, select, ignore, style-model, max-findings-per-asset, strict, scheduler,
+    severity, thresholds."""
     sources: dict[str, str]
     """Where each value came from: default, a file path, an env var, or a flag."""
     overrides: tuple[Override, ...] = ()
@@ -204,6 +206,12 @@ class Config:
         return bool(self.values["strict"])
 
     @property
+    def scheduler(self) -> str | None:
+        """The Dask scheduler `scan` runs on (`local[:N]` or an address); None: in-process."""
+        value = self.values["scheduler"]
+        return str(value) if value else None
+
+    @property
     def select(self) -> tuple[str, ...]:
         """Check-id prefixes to run (empty: all)."""
         return tuple(self.values["select"])
@@ -222,6 +230,7 @@ DEFAULTS: dict[str, Any] = {
     "style-model": None,
     "max-findings-per-asset": None,
     "strict": False,
+    "scheduler": None,
     "severity": {},
     "thresholds": {},
 }
@@ -317,7 +326,7 @@ def resolve(
                            ("select", parsed.select), ("ignore", parsed.ignore),
                            ("style-model", parsed.style_model),
                            ("max-findings-per-asset", parsed.max_findings_per_asset),
-                           ("strict", parsed.strict)):
+                           ("strict", parsed.strict), ("scheduler", parsed.scheduler)):
             if value is not None:
                 if key in ("platform", "style-model"):
                     value = str((path.parent / str(value)).resolve()) if not os.path.isabs(
@@ -422,7 +431,7 @@ def describe(config: Config) -> str:
 
     lines = []
     for key in ("platform", "fail-on", "select", "ignore", "style-model",
-                "max-findings-per-asset", "strict", "severity", "thresholds"):
+                "max-findings-per-asset", "strict", "scheduler", "severity", "thresholds"):
         value = config.values[key]
         lines.append(f"{key} = {json.dumps(value)}  # {config.sources[key]}")
     for i, o in enumerate(config.overrides):

@@ -3,7 +3,8 @@
 `Code` is the one catalogue: every error msgcheck reports names a member of it, each code means
 one thing (a test fails on a duplicate). E1xx inputs (files, decks, pages, crawls), E2xx the
 message platform, E3xx configuration, training data, corpora, baselines and feedback, E4xx the
-local models, E5xx the history store and `msgcheck serve`, E9xx msgcheck's own bugs.
+local models, E5xx the history store, `msgcheck serve` and Dask schedulers, E9xx msgcheck's own
+bugs.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Code(StrEnum):
     INPUT_NO_TEXT = "E108"  # a PDF without a text layer (scanned; needs OCR)
     INPUT_NONE = "E110"  # a folder holds no file msgcheck reads
     INPUT_SKIPPED = "E111"  # a file in a scanned folder has no reader (an error under --strict)
+    INPUT_CRASHED = "E112"  # reading an input ended a Dask worker's process every time
     CRAWL = "E120"  # the crawl cannot start or no start URL answered
     PLATFORM_SCHEMA = "E201"  # the platform file breaks the schema (key path and line)
     PLATFORM_SYNTAX = "E202"  # the platform file is not UTF-8 YAML
@@ -57,6 +59,8 @@ class Code(StrEnum):
     SERVE_BAD_REQUEST = "E502"  # `msgcheck serve` got a request it cannot read
     SERVE_RUNNING = "E503"  # `msgcheck serve` cannot start (a server already listens)
     SERVE_PROTOCOL = "E504"  # the running server speaks another protocol version
+    SCHEDULER_UNREACHABLE = "E510"  # no Dask scheduler answers at the --scheduler address
+    SCALE_MISSING = "E511"  # --scheduler without the `dask` extra installed
     INTERNAL = "E900"  # a bug in msgcheck, not a user mistake
 
 

@@ -85,8 +85,7 @@ class Engine:
 
     def __post_init__(self) -> None:
         if self.reviews is None:
-            self.reviews = load_feedback(self.platform) if self.settings.feedback \
-                else Feedback("")
+            self.reviews = reviews_for(self.platform, self.settings)
         self.platform = teach(self.platform, self.reviews)
         if self.embedder is None:
             self.embedder = engine_embedder(self.settings.cache_dir, self.settings.backend)
@@ -125,39 +124,19 @@ class Engine:
             parts.append(analyze(step_docs, step_claims, self.index, self.embedder,
                                  self.style_model, nlp))
             progress("analyse", sum(len(p.results) for p in parts), len(claims))
-        import numpy as np
-
-        dim = self.index.vectors.shape[1]
-        return Analysis(self.index.platform, self.index, tuple(documents),
-                        tuple(r for p in parts for r in p.results),
-                        np.concatenate([p.vectors for p in parts]) if parts
-                        else np.zeros((0, dim), dtype=np.float32), tuple(errors))
+        # Merged, so the avoided terms' context vectors (term_uses) are kept as in one step.
+        return merge_analyses(parts, self.index, errors)
 
     def report(self, analysis: Analysis) -> Report:
         """Run the checks, drop what reviewers accepted, and build the report."""
-        findings, notes = self._reviewed(analysis, self._run_checks(analysis))
-        findings.extend(unreadable_findings(analysis.errors, self.settings.options))
-        findings.sort(key=Finding.sort_key)
-        across = None
-        if self.settings.cross_asset:
-            from msgcheck.cross_asset import cross_asset
+        return self.finish(analysis, self.check(analysis))
 
-            across = cross_asset(analysis)
-        return build_report(analysis, findings, self.settings, notes, across)
+    def finish(self, analysis: Analysis, findings: Sequence[Finding]) -> Report:
+        """The report of checked findings: see `finish`."""
+        assert self.reviews is not None
+        return finish(analysis, findings, self.settings, self.reviews)
 
-    def _reviewed(self, analysis: Analysis, findings: list[Finding]
-                  ) -> tuple[list[Finding], tuple[str, ...]]:
-        """The findings reviewers did not accept, and notes on verdicts gone stale."""
-        reviews = self.reviews
-        if reviews is None or not reviews.verdicts:
-            return findings, ()
-        gone = stale(reviews, (d.source for d in analysis.documents), findings,
-                     (r.claim.text for r in analysis.results))
-        kept = [f for f in findings if f.fingerprint not in reviews.suppressed]
-        return kept, tuple(f"{reviews.path}: verdicts[{v.entry - 1}] ({v.verdict} {v.check} on "
-                     f"{v.source}) matches nothing in this run any more; ignored" for v in gone)
-
-    def _run_checks(self, analysis: Analysis) -> list[Finding]:
+    def check(self, analysis: Analysis) -> list[Finding]:
         """Checks with the options each document's path calls for."""
         resolver = self.settings.options_for
         if resolver is None:
@@ -177,8 +156,7 @@ class Engine:
         found and not read (errors too, when strict)."""
         documents, errors, skipped = read_inputs(paths, stdin, progress)
         if self.settings.strict:
-            errors.extend(InputError(f"not read: {s.reason} (strict)", path=s.path,
-                                     code=Code.INPUT_SKIPPED) for s in skipped)
+            errors.extend(strict_errors(skipped))
         report = self.report(self.analyze(documents, errors, progress))
         return dataclasses.replace(report, skipped=tuple(skipped))
 
@@ -257,31 +235,110 @@ def _steps(documents: Sequence[Document], claims: Sequence[Any]
     return steps
 
 
+Ref = str | tuple[str, bytes]
+"""One input to read: a file path, or a name (its suffix picks the reader) and the bytes."""
+
+
+def input_refs(paths: Sequence[str | Path], stdin: tuple[str, bytes] | None = None
+               ) -> tuple[list[Ref], list[InputError], list[SkippedFile]]:
+    """The inputs to read, in reading order (the files found, then stdin), the paths that do not
+    exist, and the files in folders that have no reader."""
+    files, errors, skipped = discover(paths)
+    refs: list[Ref] = [str(path) for path in files]
+    if stdin is not None:
+        refs.append(stdin)
+    return refs, errors, skipped
+
+
+def read_ref(ref: Ref, root: Path | None = None) -> Document:
+    """Read one input; InputError when it cannot be read. A relative path is read from `root`
+    when given (another process's working folder) and still named as given."""
+    if isinstance(ref, str):
+        return read_path(root / ref if root is not None else Path(ref), ref)
+    name, data = ref
+    return read_bytes(data, name, reader_for(name) or text_reader.read)
+
+
+def read_refs(refs: Sequence[Ref], progress: Progress | None = None, root: Path | None = None
+              ) -> tuple[list[Document], list[InputError]]:
+    """Read inputs in order; an unreadable one becomes an error and the others are still read."""
+    documents: list[Document] = []
+    errors: list[InputError] = []
+    for done, ref in enumerate(refs, start=1):
+        try:
+            documents.append(read_ref(ref, root))
+        except InputError as exc:
+            errors.append(exc)
+        if progress is not None:
+            progress("read", done, len(refs))
+    return documents, errors
+
+
 def read_inputs(paths: Sequence[str | Path], stdin: tuple[str, bytes] | None = None,
                 progress: Progress | None = None
                 ) -> tuple[list[Document], list[InputError], list[SkippedFile]]:
     """Read every input; an unreadable one becomes an error and the others are still read.
     Files in folders that have no reader come back as skipped."""
-    files, errors, skipped = discover(paths)
-    documents: list[Document] = []
-    total = len(files) + (stdin is not None)
-    for done, path in enumerate(files, start=1):
-        try:
-            documents.append(read_path(path))
-        except InputError as exc:
-            errors.append(exc)
-        if progress is not None:
-            progress("read", done, total)
-    if stdin is not None:
-        name, data = stdin
-        reader = reader_for(name) or text_reader.read
-        try:
-            documents.append(read_bytes(data, name, reader))
-        except InputError as exc:
-            errors.append(exc)
-        if progress is not None:
-            progress("read", total, total)
-    return documents, errors, skipped
+    refs, errors, skipped = input_refs(paths, stdin)
+    documents, unread = read_refs(refs, progress)
+    return documents, errors + unread, skipped
+
+
+def strict_errors(skipped: Sequence[SkippedFile]) -> list[InputError]:
+    """Under `strict`, each file found in a folder and not read is an error."""
+    return [InputError(f"not read: {s.reason} (strict)", path=s.path, code=Code.INPUT_SKIPPED)
+            for s in skipped]
+
+
+def reviews_for(platform: MessagePlatform, settings: Settings) -> Feedback:
+    """The reviewed findings a run honours (none when `settings.feedback` is off)."""
+    return load_feedback(platform) if settings.feedback else Feedback("")
+
+
+def merge_analyses(parts: Sequence[Analysis], index: PlatformIndex,
+                   errors: Sequence[InputError] | None = None) -> Analysis:
+    """One analysis of several, in the order given: what analysing all their documents at once
+    gives (each claim is analysed on its own). `errors`, when given, replaces the parts'."""
+    import numpy as np
+
+    dim = index.vectors.shape[1]
+    vectors = [p.vectors.reshape(-1, dim) for p in parts]
+    return Analysis(
+        index.platform, index,
+        documents=tuple(d for p in parts for d in p.documents),
+        results=tuple(r for p in parts for r in p.results),
+        vectors=np.vstack(vectors) if vectors else np.zeros((0, dim), dtype=np.float32),
+        errors=tuple(errors) if errors is not None else tuple(e for p in parts for e in p.errors),
+        term_uses={k: v for p in parts for k, v in p.term_uses.items()},
+    )
+
+
+def finish(analysis: Analysis, findings: Sequence[Finding], settings: Settings,
+           reviews: Feedback) -> Report:
+    """Drop what reviewers accepted (noting verdicts gone stale), add one finding per unreadable
+    input, sort, add the cross-asset sections when asked, and build the report. Needs no model:
+    a client that had the checks run elsewhere finishes here."""
+    kept, notes = _reviewed(analysis, list(findings), reviews)
+    kept.extend(unreadable_findings(analysis.errors, settings.options))
+    kept.sort(key=Finding.sort_key)
+    across = None
+    if settings.cross_asset:
+        from msgcheck.cross_asset import cross_asset
+
+        across = cross_asset(analysis)
+    return build_report(analysis, kept, settings, notes, across)
+
+
+def _reviewed(analysis: Analysis, findings: list[Finding], reviews: Feedback
+              ) -> tuple[list[Finding], tuple[str, ...]]:
+    """The findings reviewers did not accept, and notes on verdicts gone stale."""
+    if not reviews.verdicts:
+        return findings, ()
+    gone = stale(reviews, (d.source for d in analysis.documents), findings,
+                 (r.claim.text for r in analysis.results))
+    kept = [f for f in findings if f.fingerprint not in reviews.suppressed]
+    return kept, tuple(f"{reviews.path}: verdicts[{v.entry - 1}] ({v.verdict} {v.check} on "
+                       f"{v.source}) matches nothing in this run any more; ignored" for v in gone)
 
 
 def unreadable_findings(errors: Sequence[InputError], options: CheckOptions) -> list[Finding]:

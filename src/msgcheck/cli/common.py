@@ -115,7 +115,8 @@ def split_values(values: tuple[str, ...]) -> list[str]:
 def resolve_config(paths: tuple[str, ...], *, platform_path: str | None,
                     config_path: str | None, fail_on: str | None, select: tuple[str, ...],
                     ignore: tuple[str, ...], style_model: str | None,
-                    max_findings: int | None = None, strict: bool = False) -> Any:
+                    max_findings: int | None = None, strict: bool = False,
+                    scheduler: str | None = None) -> Any:
     """Merged settings (flags > env > --config > nearest file > defaults), check ids validated."""
     from msgcheck.checks import ALL, UNREADABLE
     from msgcheck.config import resolve, validate_check_ids
@@ -123,7 +124,8 @@ def resolve_config(paths: tuple[str, ...], *, platform_path: str | None,
     config = resolve(
         flags={"platform": platform_path, "fail-on": fail_on, "select": split_values(select),
                "ignore": split_values(ignore), "style-model": style_model,
-               "max-findings-per-asset": max_findings, "strict": True if strict else None},
+               "max-findings-per-asset": max_findings, "strict": True if strict else None,
+               "scheduler": scheduler},
         config_path=config_path,
         first_input=paths[0] if paths else None,
     )
@@ -144,6 +146,8 @@ def engine_settings(config: Any, *, no_cache: bool, cross_asset: bool) -> Any:
         cache_dir=None if no_cache else default_cache_dir(),
         created_at=os.environ.get("MSGCHECK_FIXED_TIME"),
         cross_asset=cross_asset,
+        # Named here, not left to each process's environment: Dask workers embed as this does.
+        backend=os.environ.get("MSGCHECK_BACKEND") or None,
         strict=config.strict,
     )
 

@@ -54,12 +54,15 @@ from msgcheck.errors import Code, MsgcheckError
                    "each finding.")
 @click.option("--strict", is_flag=True,
               help="A file in a folder that msgcheck cannot read is an error, not a note.")
+@click.option("--scheduler", metavar="local[:N]|tcp://HOST:PORT",
+              help="Spread the scan over Dask workers: N local processes (default: one per "
+                   "CPU), or a running scheduler (docs/scale.md). [config: scheduler]")
 @cache_option
 @style_option
 def scan(paths: tuple[str, ...], platform_path: str | None, config_path: str | None, fmt: str,
          output: str | None, fail_on: str | None, select: tuple[str, ...],
          ignore: tuple[str, ...], max_findings: int | None, verbose: bool, strict: bool,
-         no_cache: bool, style_model: str | None) -> int:
+         scheduler: str | None, no_cache: bool, style_model: str | None) -> int:
     """Scan decks, pages and drafts, with the cross-asset report; folders are recursed.
 
     Reads .pptx, .docx, .pdf, .md, .mdx, .html, .htm and .txt; `-` reads stdin as text. Files in
@@ -68,21 +71,27 @@ def scan(paths: tuple[str, ...], platform_path: str | None, config_path: str | N
     --fail-on; 1: findings at or above it (held back by --max-findings-per-asset or not); 2: no
     input could be read.
     """
-    from msgcheck.pipeline import Engine
     from msgcheck.report import RENDERERS
 
     config = resolve_config(paths, platform_path=platform_path, config_path=config_path,
                              fail_on=fail_on, select=select, ignore=ignore,
                              style_model=style_model, max_findings=max_findings,
-                             strict=strict)
+                             strict=strict, scheduler=scheduler)
     platform = load_config_platform(config)
-    engine = Engine(platform, engine_settings(config, no_cache=no_cache, cross_asset=True))
+    settings = engine_settings(config, no_cache=no_cache, cross_asset=True)
     stdin = None
     files = [p for p in shown_paths(paths) if p != "-"]
     if "-" in paths:
         stdin = ("<stdin>", sys.stdin.buffer.read())
     with progress_bar() as progress:
-        report = engine.run(files, stdin, progress)
+        if config.scheduler:
+            from msgcheck import scale
+
+            report = scale.run(files, stdin, platform, settings, config.scheduler, progress)
+        else:
+            from msgcheck.pipeline import Engine
+
+            report = Engine(platform, settings).run(files, stdin, progress)
     print_notes(report)
     if nothing_judged(report):
         from msgcheck.report.words import skipped_line
@@ -209,7 +218,8 @@ def progress_bar() -> Iterator[Any]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    labels = {"read": "reading files", "analyse": "analysing claims"}
+    labels = {"read": "reading files", "analyse": "analysing claims",
+              "check": "checking files on the workers"}
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   console=Console(stderr=True), transient=True) as bar:
         tasks: dict[str, Any] = {}
