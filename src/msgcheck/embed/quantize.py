@@ -13,9 +13,9 @@ evaluation sentences, cosine min / mean against fp32):
   a per-tensor activation scale cannot hold.
 
 MatMul outputs are not requantised (onnxruntime then runs MatMulIntegerToFloat): requantising
-them cost agreement (cosine min 0.85 with the projections in int8, 0.976 without) and speed.
-With float outputs: 0.973 / 0.987 with the projections in int8, 0.982 / 0.991 without them
-(min / mean on the 420 evaluation sentences, which the calibration never saw).
+them cost agreement and speed. Measured against fp32 on the 420 evaluation sentences, which the
+calibration never sees (cosine min / mean): with requantised outputs, 0.85 / 0.92; with float
+outputs and the projections in int8, 0.973 / 0.987; as built, 0.975 / 0.991 (docs/benchmarks.md).
 
 Dynamic (`quantize_dynamic_int8`) computes activation scales per batch: a text's vector then
 depends on its batch-mates, so it is only built for the benchmark, never served.
