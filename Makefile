@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet 'torch==2.13.0' -e '.[dev,dask]'
 	$(BIN)/python -c "import torch, sys; sys.exit(0 if torch.__version__.endswith('+cpu') else 'a CUDA torch slipped in: pin torch==2.13.0')"
-	$(BIN)/python -m msgcheck.embed.onnx   # export MiniLM to ONNX once (fast start for check)
+	$(BIN)/python -m msgcheck.embed.onnx   # export MiniLM to ONNX once, fp32 and int8 (fast start for check)
 	touch $(STAMP)
 
 install: $(STAMP)

