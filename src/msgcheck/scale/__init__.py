@@ -2,8 +2,8 @@
 
 `scheduler` is `local` or `local:N` (a cluster of N worker processes on this machine, one thread
 each; N defaults to the CPU count) or the address of a running scheduler (`tcp://host:8786`).
-The client discovers the inputs, plans batches (a path every worker can reach, or the bytes
-for stdin), and finishes the report from the merged parts: the reviewed-feedback notes, the
+The client discovers the inputs, plans batches (a path every worker can reach, the bytes for
+stdin, or the Documents a crawl has already read), and finishes the report from the merged parts: the reviewed-feedback notes, the
 unreadable inputs and the cross-asset sections need every document, the checks do not. It loads
 no model: the platform index comes from a worker.
 
