@@ -214,6 +214,16 @@ def test_bad_scheduler_value_is_refused_before_crawling(main, capsys):
     assert code == 2 and err.startswith("error[E3") and "local[:N]" in err
 
 
+def test_scheduler_without_dask_names_the_install_before_crawling(main, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
+    with SiteServer({"/": Route(page("Home"))}) as site:
+        code, _, err = run(main, capsys, "crawl", site.url("/"), "--platform", str(PLATFORM),
+                           "--scheduler", "local:1")
+        assert site.hits() == []
+    assert code == 2
+    assert err.startswith("error[E511]") and "pip install 'msgcheck[dask]'" in err
+
+
 def test_unreachable_scheduler_is_one_line_and_exit_2(main, capsys):
     with SiteServer({"/": Route(page("Home", ["Close the month in days, not weeks."]))}) as site:
         code, out, err = run(main, capsys, "crawl", site.url("/"), "--platform", str(PLATFORM),

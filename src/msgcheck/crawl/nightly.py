@@ -242,10 +242,10 @@ def _engine_settings(settings: AnalysisSettings) -> Settings:
 def _on_cluster(platform: MessagePlatform, settings: AnalysisSettings, scheduler: str
                 ) -> Callable[[Sequence[Document]], Report]:
     """Analyses pages on the Dask cluster at `scheduler`, as the engine would here; a value that
-    is neither `local[:N]` nor an address is an error now, before the crawl."""
-    from msgcheck.scale import local_workers
+    is neither `local[:N]` nor an address, or Dask missing, is an error now, before the crawl."""
+    from msgcheck.scale import check_scheduler
 
-    local_workers(scheduler)
+    check_scheduler(scheduler)
 
     def analyse(documents: Sequence[Document]) -> Report:
         from msgcheck import scale

@@ -103,17 +103,31 @@ def _size(ref: Ref) -> int:
         return 0
 
 
+def check_scheduler(scheduler: str) -> None:
+    """Refuse, before any work, a scheduler value that is neither `local[:N]` nor an address,
+    and a run on Dask without Dask installed."""
+    local_workers(scheduler)
+    _require_dask()
+
+
+def _require_dask() -> None:
+    try:
+        import dask  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError:
+        raise MsgcheckError("--scheduler needs Dask, which is not installed",
+                            code=Code.SCALE_MISSING, hint=INSTALL_HINT) from None
+
+
 @contextmanager
 def connect(scheduler: str) -> Iterator[Any]:
     """A Dask client: on a new local cluster, or on the running scheduler at an address."""
     workers = local_workers(scheduler)
-    try:
-        import dask
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise MsgcheckError("--scheduler needs Dask, which is not installed",
-                            code=Code.SCALE_MISSING, hint=INSTALL_HINT) from None
+    _require_dask()
     import logging
+
+    import dask
+    from distributed import Client, LocalCluster
 
     with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
         if workers is not None:
