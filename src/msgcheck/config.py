@@ -14,7 +14,7 @@ select = ["alignment", "terminology"]
 ignore = ["alignment.drift"]
 style-model = "models/style.json"
 max-findings-per-asset = 25      # 0 shows all; unset: 25 in text, markdown, html, all otherwise
-scheduler = "local:4"            # scan on Dask: local[:N] workers here, or tcp://host:8786
+scheduler = "local:4"            # scan, crawl analysis on Dask: local[:N], or tcp://host:8786
 
 [tool.msgcheck.severity]
 "framing.feature-heavy" = "warning"
@@ -207,7 +207,8 @@ class Config:
 
     @property
     def scheduler(self) -> str | None:
-        """The Dask scheduler `scan` runs on (`local[:N]` or an address); None: in-process."""
+        """The Dask scheduler `scan` and a crawl's analysis run on (`local[:N]` or an address);
+        None: in-process."""
         value = self.values["scheduler"]
         return str(value) if value else None
 

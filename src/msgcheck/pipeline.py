@@ -235,8 +235,9 @@ def _steps(documents: Sequence[Document], claims: Sequence[Any]
     return steps
 
 
-Ref = str | tuple[str, bytes]
-"""One input to read: a file path, or a name (its suffix picks the reader) and the bytes."""
+Ref = str | tuple[str, bytes] | Document
+"""One input to read: a file path, a name (its suffix picks the reader) and the bytes, or a
+Document already read (a crawled page), used as it is."""
 
 
 def input_refs(paths: Sequence[str | Path], stdin: tuple[str, bytes] | None = None
@@ -255,6 +256,8 @@ def read_ref(ref: Ref, root: Path | None = None) -> Document:
     when given (another process's working folder) and still named as given."""
     if isinstance(ref, str):
         return read_path(root / ref if root is not None else Path(ref), ref)
+    if isinstance(ref, Document):
+        return ref
     name, data = ref
     return read_bytes(data, name, reader_for(name) or text_reader.read)
 

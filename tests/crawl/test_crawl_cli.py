@@ -6,6 +6,7 @@ import json
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from crawlfix import PLATFORM
@@ -191,3 +192,100 @@ def test_default_settings_keep_the_analysis_key_so_stored_findings_stay_reusable
     resolved = OptionsResolver(resolve(flags={}, config_path=None, first_input=None, env={}))
     assert analysis_key("p", AnalysisSettings(resolved.base())) == analysis_key(
         "p", AnalysisSettings(CheckOptions()))
+
+
+def test_scheduler_comes_from_msgcheck_toml_unless_the_flag_names_one(main, capsys, tmp_path,
+                                                                      monkeypatch):
+    calls: list = []
+    monkeypatch.setattr("msgcheck.crawl.run_nightly", fake_nightly(calls))
+    (tmp_path / "msgcheck.toml").write_text(f'platform = "{PLATFORM}"\nscheduler = "local:3"\n')
+    monkeypatch.chdir(tmp_path)
+    run(main, capsys, "crawl", "https://site.test/")
+    assert calls[-1]["settings"].scheduler == "local:3"
+    run(main, capsys, "crawl", "https://site.test/", "--scheduler", "tcp://10.0.0.5:8786")
+    assert calls[-1]["settings"].scheduler == "tcp://10.0.0.5:8786"
+
+
+def test_bad_scheduler_value_is_refused_before_crawling(main, capsys):
+    with SiteServer({"/": Route(page("Home"))}) as site:
+        code, _, err = run(main, capsys, "crawl", site.url("/"), "--platform", str(PLATFORM),
+                           "--scheduler", "somewhere")
+        assert site.hits() == []
+    assert code == 2 and err.startswith("error[E3") and "local[:N]" in err
+
+
+def test_scheduler_without_dask_names_the_install_before_crawling(main, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
+    with SiteServer({"/": Route(page("Home"))}) as site:
+        code, _, err = run(main, capsys, "crawl", site.url("/"), "--platform", str(PLATFORM),
+                           "--scheduler", "local:1")
+        assert site.hits() == []
+    assert code == 2
+    assert err.startswith("error[E511]") and "pip install 'msgcheck[dask]'" in err
+
+
+def test_unreachable_scheduler_is_one_line_and_exit_2(main, capsys):
+    with SiteServer({"/": Route(page("Home", ["Close the month in days, not weeks."]))}) as site:
+        code, out, err = run(main, capsys, "crawl", site.url("/"), "--platform", str(PLATFORM),
+                             "--start-delay", "0", "--scheduler", "tcp://127.0.0.1:1")
+    assert code == 2 and out == ""
+    assert err.startswith("error[E510] cannot reach the scheduler at tcp://127.0.0.1:1 ")
+    assert "Traceback" not in err and len(err.splitlines()) == 2  # the error and its hint
+
+
+SCALE_SITE = {
+    "/": Route(page("Home", ["Close the month in days, not weeks.",
+                             "Our best-in-class platform is seamless."],
+                    ["/team", "/pricing", "/blog"])),
+    "/team": Route(page("Team", ["Invoices flow from inbox to ledger without retyping."])),
+    "/pricing": Route(page("Pricing", ["Plans for every team.",
+                                       "Leverage synergies with our AI-powered solution."])),
+    "/blog": Route(page("Blog", ["Your AP team approves exceptions instead of keying data.",
+                                 "Approvals in one click."])),
+}
+
+
+def comparable_crawl(out: str) -> dict:
+    """The JSON crawl report without what differs between two runs of one site (times)."""
+    report = json.loads(out)
+    for key in ("started_at", "finished_at"):
+        report["run"].pop(key)
+    for key in ("seconds", "scrapy"):
+        report["stats"].pop(key)
+    return report
+
+
+def recorded(db: Path, urls: list[str]) -> tuple[dict, dict]:
+    """What the history store holds: the pages, and the open findings of each."""
+    from msgcheck.history import History, db_url_from
+
+    store = History(db_url_from(str(db)))
+    try:
+        return store.pages(""), store.open_findings(urls)
+    finally:
+        store.close()
+
+
+@pytest.mark.model
+def test_crawl_analysed_on_a_local_cluster_reports_and_records_as_in_process(main, capsys,
+                                                                             tmp_path,
+                                                                             monkeypatch):
+    from msgcheck.crawl import nightly
+
+    def no_engine_here(*_):
+        raise AssertionError("the client built an engine")
+
+    with SiteServer(dict(SCALE_SITE)) as site:
+        args = ["crawl", site.url("/"), "--platform", str(PLATFORM), "--start-delay", "0",
+                "--format", "json"]
+        here = run(main, capsys, *args, "--db", str(tmp_path / "here.sqlite"))
+        monkeypatch.setattr(nightly._Preload, "start", no_engine_here)
+        monkeypatch.setattr(nightly._Preload, "get", no_engine_here)
+        there = run(main, capsys, *args, "--db", str(tmp_path / "there.sqlite"),
+                    "--scheduler", "local:2")
+        urls = [site.url(p) for p in SCALE_SITE]
+    assert here[0] == there[0], there[2]
+    expected = comparable_crawl(here[1])
+    assert expected["stats"]["analysed"] == len(SCALE_SITE) and expected["new"]
+    assert comparable_crawl(there[1]) == expected
+    assert recorded(tmp_path / "there.sqlite", urls) == recorded(tmp_path / "here.sqlite", urls)

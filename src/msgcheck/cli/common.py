@@ -53,6 +53,10 @@ cache_option = click.option("--no-cache", is_flag=True,
                             help="Do not read or write the embedding cache.")
 style_option = click.option("--style-model", metavar="PATH",
                             help="A style model trained with `msgcheck train` (default: bundled).")
+scheduler_option = click.option(
+    "--scheduler", metavar="local[:N]|tcp://HOST:PORT",
+    help="Analyse on Dask workers: N local processes (default: one per CPU), or a running "
+         "scheduler (docs/scale.md). [config: scheduler]")
 
 
 config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False),

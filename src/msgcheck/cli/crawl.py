@@ -33,6 +33,7 @@ from msgcheck.cli.common import (
     load_config_platform,
     platform_option,
     resolve_config,
+    scheduler_option,
     select_option,
     style_option,
 )
@@ -93,13 +94,14 @@ def _patterns(values: Sequence[str], flag: str) -> tuple[str, ...]:
 @click.option("--start-delay", type=click.FloatRange(min=0), default=0.25, hidden=True)
 @click.option("--backoff", type=click.FloatRange(min=0), default=1.0, hidden=True)
 @click.option("--lock-wait", type=click.FloatRange(min=0), default=5.0, hidden=True)
+@scheduler_option
 @click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
 def crawl(urls: tuple[str, ...], platform_path: str | None, config_path: str | None,
           sitemaps: tuple[str, ...], db: str | None, max_pages: int, max_depth: int,
           include: tuple[str, ...], exclude: tuple[str, ...], fmt: str, output: str | None,
           fail_on: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
           style_model: str | None, timeout: float, retries: int, start_delay: float,
-          backoff: float, lock_wait: float, no_progress: bool) -> int:
+          backoff: float, lock_wait: float, scheduler: str | None, no_progress: bool) -> int:
     """Crawl a website, check its pages against the platform, and record the run.
 
     The first run analyses every page; later runs send conditional requests, analyse only the
@@ -115,7 +117,7 @@ def crawl(urls: tuple[str, ...], platform_path: str | None, config_path: str | N
     # Crawl inputs are URLs, not paths: the config file is looked for from the working folder.
     settings = resolve_config((".",), platform_path=platform_path, config_path=config_path,
                               fail_on=fail_on, select=select, ignore=ignore,
-                              style_model=style_model)
+                              style_model=style_model, scheduler=scheduler)
     platform = load_config_platform(settings)
     cache_dir = default_cache_dir()
     db_url = _db_url(db)
@@ -126,7 +128,8 @@ def crawl(urls: tuple[str, ...], platform_path: str | None, config_path: str | N
         timeout=timeout, retries=retries, backoff=backoff, start_delay=start_delay,
         http_cache_dir=str(default_http_cache(db_url, cache_dir)))
     analysis = AnalysisSettings(OptionsResolver(settings).base(), settings.style_model,
-                                cache_dir, os.environ.get("MSGCHECK_FIXED_TIME"))
+                                cache_dir, os.environ.get("MSGCHECK_FIXED_TIME"),
+                                settings.scheduler)
     with _Progress(enabled=not no_progress and sys.stderr.isatty(), total=max_pages) as bar:
         report = run_nightly(platform, config, db_url, analysis, progress=bar.update,
                              lock_wait=lock_wait)

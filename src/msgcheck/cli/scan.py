@@ -30,6 +30,7 @@ from msgcheck.cli.common import (
     print_held_back,
     print_notes,
     resolve_config,
+    scheduler_option,
     select_option,
     shown_paths,
     style_option,
@@ -54,9 +55,7 @@ from msgcheck.errors import Code, MsgcheckError
                    "each finding.")
 @click.option("--strict", is_flag=True,
               help="A file in a folder that msgcheck cannot read is an error, not a note.")
-@click.option("--scheduler", metavar="local[:N]|tcp://HOST:PORT",
-              help="Spread the scan over Dask workers: N local processes (default: one per "
-                   "CPU), or a running scheduler (docs/scale.md). [config: scheduler]")
+@scheduler_option
 @cache_option
 @style_option
 def scan(paths: tuple[str, ...], platform_path: str | None, config_path: str | None, fmt: str,

@@ -40,7 +40,7 @@ from msgcheck.version import __version__
 if TYPE_CHECKING:
     from msgcheck.checks.base import CheckOptions
     from msgcheck.model import Document, Report
-    from msgcheck.pipeline import Engine
+    from msgcheck.pipeline import Engine, Settings
     from msgcheck.platform import MessagePlatform
 
 
@@ -147,6 +147,9 @@ class AnalysisSettings:
     """Folder of the embedding cache; None disables it."""
     created_at: str | None = None
     """Fixed report time for the analysis (tests, golden files); None means now."""
+    scheduler: str | None = None
+    """Dask scheduler the changed pages are analysed on (`local[:N]` or an address); None: in
+    this process. The findings are the same either way, so it is not part of the key."""
 
 
 def _now() -> _dt.datetime:
@@ -209,24 +212,48 @@ def run_nightly(platform: MessagePlatform, config: CrawlConfig, db_url: str,
     """One night as `msgcheck crawl` runs it: `check_site` on the store at `db_url`.
 
     The pipeline is imported and the engine built only when a page changed, so an unchanged
-    night loads no model.
+    night loads no model. With `settings.scheduler`, the changed pages are analysed on that
+    Dask cluster instead, and this process builds no engine.
     """
+    remote = None if settings.scheduler is None else _on_cluster(platform, settings,
+                                                                 settings.scheduler)
     history = History(db_url)
 
     def make_engine() -> Engine:
-        from msgcheck.pipeline import Engine, Settings
+        from msgcheck.pipeline import Engine
 
-        return Engine(platform, Settings(options=settings.options,
-                                         style_model=settings.style_model,
-                                         cache_dir=settings.cache_dir,
-                                         created_at=settings.created_at))
+        return Engine(platform, _engine_settings(settings))
 
     try:
         return check_site(config, history, make_engine, analysis_key(platform.digest, settings),
                           company=platform.company, platform_digest=platform.digest,
-                          progress=progress, lock_wait=lock_wait)
+                          progress=progress, lock_wait=lock_wait, remote=remote)
     finally:
         history.close()
+
+
+def _engine_settings(settings: AnalysisSettings) -> Settings:
+    from msgcheck.pipeline import Settings
+
+    return Settings(options=settings.options, style_model=settings.style_model,
+                    cache_dir=settings.cache_dir, created_at=settings.created_at)
+
+
+def _on_cluster(platform: MessagePlatform, settings: AnalysisSettings, scheduler: str
+                ) -> Callable[[Sequence[Document]], Report]:
+    """Analyses pages on the Dask cluster at `scheduler`, as the engine would here; a value that
+    is neither `local[:N]` nor an address, or Dask missing, is an error now, before the crawl."""
+    from msgcheck.scale import check_scheduler
+
+    check_scheduler(scheduler)
+
+    def analyse(documents: Sequence[Document]) -> Report:
+        from msgcheck import scale
+
+        return scale.analyse_documents(platform, _engine_settings(settings), documents,
+                                       scheduler)
+
+    return analyse
 
 
 @dataclass
@@ -277,6 +304,8 @@ class _Crawled:
     """What the store knew about each page before this run."""
     preload: _Preload
     """The engine, built (or being built) only if a page needs analysis."""
+    remote: Callable[[Sequence[Document]], Report] | None
+    """Analyses the changed pages elsewhere (a Dask cluster); None: with the engine, here."""
     company: str
     """The platform's company."""
     platform_digest: str
@@ -321,11 +350,13 @@ def check_site(config: CrawlConfig, history: History, engine_factory: Callable[[
                key: str, *, company: str, platform_digest: str,
                progress: ProgressFn | None = None, lock_wait: float = 5.0,
                spool_root: Path | None = None,
-               clock: Callable[[], _dt.datetime] = _now) -> CrawlReport:
+               clock: Callable[[], _dt.datetime] = _now,
+               remote: Callable[[Sequence[Document]], Report] | None = None) -> CrawlReport:
     """Crawl, analyse the pages whose content changed, and record the run in `history`.
 
     `key` is `analysis_key(...)`: stored findings are reused for unchanged pages only under the
-    same key. The run holds the history lock from start to end; its results are written in one
+    same key. `remote`, when given, analyses the changed pages in place of the engine (which
+    is then never built here). The run holds the history lock from start to end; its results are written in one
     transaction at the end, so a run killed midway leaves the store as it was (the run row
     stays `running` and the next run marks it `abandoned`).
     """
@@ -343,7 +374,8 @@ def check_site(config: CrawlConfig, history: History, engine_factory: Callable[[
         def on_record(record: dict[str, Any]) -> None:
             # First night (or a new platform): every page will be analysed, so load the models
             # while the child crawls, once the site has answered at all.
-            if not known and preload.thread is None and record.get("type") == "page":
+            if not known and remote is None and preload.thread is None and \
+                    record.get("type") == "page":
                 preload.start()
             if progress is not None:
                 progress(record)
@@ -360,7 +392,7 @@ def check_site(config: CrawlConfig, history: History, engine_factory: Callable[[
                      "on the start URLs' hosts")
         return _analyse_and_record(_Crawled(
             config=config, history=history, run_id=run_id, result=result, stored=stored,
-            preload=preload, company=company, platform_digest=platform_digest, started=started,
+            preload=preload, remote=remote, company=company, platform_digest=platform_digest, started=started,
             clock=clock, progress=progress, t_start=t0, t_crawl=t_crawl))
     except BaseException as exc:
         history.fail(run_id, f"{type(exc).__name__}: {exc}"[:500], finished_at=iso(clock()))
@@ -389,7 +421,7 @@ def _analyse_and_record(run: _Crawled) -> CrawlReport:
     if run.progress is not None:
         run.progress({"type": "phase", "phase": "analysis", "pages": len(reading.documents),
                       "reused": len(reading.reused)})
-    analysed = _analyse(reading.documents, run.preload)
+    analysed = _analyse(reading.documents, run.preload, run.remote)
     t_analyse = time.perf_counter()
     outcome = _outcome(run, reading, analysed)
     failures = run.result.failures
@@ -439,11 +471,15 @@ def _read_pages(result: CrawlResult, stored: Mapping[str, PageRecord]) -> _Readi
     return _Reading(tuple(documents), tuple(errors), text_digests, frozenset(reused))
 
 
-def _analyse(documents: Sequence[Document], preload: _Preload
+def _analyse(documents: Sequence[Document], preload: _Preload,
+             remote: Callable[[Sequence[Document]], Report] | None = None
              ) -> dict[str, tuple[list[Finding], dict[str, Any], str | None]]:
-    """Findings, summary and title of each document; the engine is only touched when needed."""
+    """Findings, summary and title of each document; the engine is only touched when needed,
+    and not at all when `remote` analyses them."""
     if not documents:
         return {}
+    if remote is not None:
+        return _per_page(remote(documents), documents)
     engine = preload.get()
     analysis = engine.analyze(list(documents))
     return _per_page(engine.report(analysis), documents)

@@ -2,8 +2,8 @@
 
 `scheduler` is `local` or `local:N` (a cluster of N worker processes on this machine, one thread
 each; N defaults to the CPU count) or the address of a running scheduler (`tcp://host:8786`).
-The client discovers the inputs, plans batches (a path every worker can reach, or the bytes
-for stdin), and finishes the report from the merged parts: the reviewed-feedback notes, the
+The client discovers the inputs, plans batches (a path every worker can reach, the bytes for
+stdin, or the Documents a crawl has already read), and finishes the report from the merged parts: the reviewed-feedback notes, the
 unreadable inputs and the cross-asset sections need every document, the checks do not. It loads
 no model: the platform index comes from a worker.
 
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from msgcheck.errors import Code, ConfigError, InputError, MsgcheckError
-from msgcheck.model import Report
+from msgcheck.model import Document, Report
 from msgcheck.pipeline import (
     Progress,
     Ref,
@@ -93,6 +93,8 @@ def plan_batches(refs: Sequence[Ref], files: int = BATCH_FILES,
 
 
 def _size(ref: Ref) -> int:
+    if isinstance(ref, Document):
+        return sum(len(b.text) for b in ref.blocks)
     if not isinstance(ref, str):
         return len(ref[1])
     try:
@@ -101,17 +103,31 @@ def _size(ref: Ref) -> int:
         return 0
 
 
+def check_scheduler(scheduler: str) -> None:
+    """Refuse, before any work, a scheduler value that is neither `local[:N]` nor an address,
+    and a run on Dask without Dask installed."""
+    local_workers(scheduler)
+    _require_dask()
+
+
+def _require_dask() -> None:
+    try:
+        import dask  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError:
+        raise MsgcheckError("--scheduler needs Dask, which is not installed",
+                            code=Code.SCALE_MISSING, hint=INSTALL_HINT) from None
+
+
 @contextmanager
 def connect(scheduler: str) -> Iterator[Any]:
     """A Dask client: on a new local cluster, or on the running scheduler at an address."""
     workers = local_workers(scheduler)
-    try:
-        import dask
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise MsgcheckError("--scheduler needs Dask, which is not installed",
-                            code=Code.SCALE_MISSING, hint=INSTALL_HINT) from None
+    _require_dask()
     import logging
+
+    import dask
+    from distributed import Client, LocalCluster
 
     with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
         if workers is not None:
@@ -137,6 +153,25 @@ def run(paths: Sequence[str | Path], stdin: tuple[str, bytes] | None,
         progress: Progress | None = None) -> Report:
     """`Engine.run` on a Dask cluster: the same report, the work spread over its workers."""
     refs, errors, skipped = input_refs(paths, stdin)
+    unread = strict_errors(skipped) if settings.strict else []
+    report = _run_refs(refs, errors, unread, platform, settings, scheduler, progress)
+    return dataclasses.replace(report, skipped=tuple(skipped))
+
+
+def analyse_documents(platform: MessagePlatform, settings: Settings,
+                      documents: Sequence[Document], scheduler: str,
+                      progress: Progress | None = None) -> Report:
+    """`Engine.report(Engine.analyze(documents))` on a Dask cluster, for documents already read
+    (crawled pages): they travel with their batches, so the workers need not reach their
+    source."""
+    return _run_refs(list(documents), [], [], platform, settings, scheduler, progress)
+
+
+def _run_refs(refs: Sequence[Ref], errors: Sequence[InputError], late: Sequence[InputError],
+              platform: MessagePlatform, settings: Settings, scheduler: str,
+              progress: Progress | None) -> Report:
+    """Check `refs` in batches on the cluster and finish the report here: `errors` are the
+    inputs that were never found, `late` the errors that follow the unreadable ones."""
     reviews = reviews_for(platform, settings)
     with connect(scheduler) as client:
         from msgcheck.scale.worker import EnginePlugin, Job, platform_index
@@ -151,12 +186,10 @@ def run(paths: Sequence[str | Path], stdin: tuple[str, bytes] | None,
             parts = gather(client, job.token, batches, progress)
         finally:
             client.unregister_worker_plugin(name)
-    unread = [e for p in parts for e in p.errors]
-    if settings.strict:
-        unread.extend(strict_errors(skipped))
-    analysis = merge_analyses([p.analysis(index) for p in parts], index, errors + unread)
-    report = finish(analysis, [f for p in parts for f in p.findings], settings, reviews)
-    return dataclasses.replace(report, skipped=tuple(skipped))
+    unread = [e for p in parts for e in p.errors] + list(late)
+    analysis = merge_analyses([p.analysis(index) for p in parts], index,
+                              list(errors) + unread)
+    return finish(analysis, [f for p in parts for f in p.findings], settings, reviews)
 
 
 def gather(client: Any, token: str, batches: Sequence[Sequence[Ref]],
@@ -195,7 +228,7 @@ def gather(client: Any, token: str, batches: Sequence[Sequence[Ref]],
 
 
 def _crashed(ref: Ref) -> InputError:
-    name = ref if isinstance(ref, str) else ref[0]
+    name = ref if isinstance(ref, str) else ref.source if isinstance(ref, Document) else ref[0]
     return InputError("reading it ended the worker's process each time it was tried (the "
                       "scheduler's allowed-failures, plus one)", path=name,
                       code=Code.INPUT_CRASHED,
