@@ -57,7 +57,7 @@ platform = msgcheck.platform.load_platform(sys.argv[1])
 engine = Engine(platform, Settings(cache_dir=default_cache_dir()), embedder=emb)
 engine.index; mark("platform load and index (cached vectors, calibration)")
 from msgcheck.pipeline import read_inputs
-docs, errors = read_inputs([sys.argv[2]])
+docs, errors, _ = read_inputs([sys.argv[2]])
 analysis = engine.analyze(docs, errors); mark("read, segment, embed claims, style, similarity")
 report = engine.report(analysis); mark("checks and report")
 print(json.dumps(marks))
