@@ -17,7 +17,7 @@ positionings share vocabulary ("open source", the category name), and the curren
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Set as AbstractSet
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -39,7 +39,7 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP}
 
 
-def overlap(a: str, b: str, names: set[str] = frozenset()) -> float:  # type: ignore[assignment]
+def overlap(a: str, b: str, names: AbstractSet[str] = frozenset()) -> float:
     """Share of the retired message's content words (names left out) that the claim repeats."""
     wa, wb = _words(a) - names, _words(b) - names
     return len(wa & wb) / len(wb) if len(wb) >= 2 else 0.0

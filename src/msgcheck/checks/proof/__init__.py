@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from msgcheck.checks.base import (
@@ -76,6 +76,8 @@ class ApprovedFigure:
     """The proof point it comes from."""
     row: int
     """Row of the proof point in the platform index (for its embedding)."""
+    names: frozenset[str] = frozenset()
+    """The customers the proof point names (`claims.subjects`), read once per run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,11 +118,10 @@ def _common_names(analysis: Analysis, brands: set[str]) -> set[str]:
     return brands | {w for t in texts for w in subjects(t, set())}
 
 
-def _other_subject(claim_names: set[str], approved: ApprovedFigure, common: set[str]) -> bool:
+def _other_subject(claim_names: set[str], approved: ApprovedFigure) -> bool:
     """Whether the claim and the proof point name different customers (a named customer's
     figure is no contradiction of another's)."""
-    theirs = subjects(approved.proof_point.text, common)
-    return bool(claim_names) and bool(theirs) and not claim_names & theirs
+    return bool(claim_names) and bool(approved.names) and not claim_names & approved.names
 
 
 def _brand_lemmas(analysis: Analysis) -> set[str]:
@@ -147,8 +148,8 @@ def same_measure(similarity: float, overlap: float, analysis: Analysis) -> bool:
 
 
 def judge_claim(analysis: Analysis, i: int, approved: list[ApprovedFigure],
-                weights: dict[str, float], brands: set[str],
-                common: set[str] = frozenset()) -> list[Judgement]:  # type: ignore[assignment]
+                weights: dict[str, float], brands: set[str], common: set[str]
+                ) -> list[Judgement]:
     """Judge every figure of claim i against the approved figures."""
     result = analysis.results[i]
     vector = analysis.vectors[i]
@@ -162,7 +163,7 @@ def judge_claim(analysis: Analysis, i: int, approved: list[ApprovedFigure],
             pain = a.proof_point.kind == "pain"
             if agrees is None or (pain and (not agrees or best is not None and not
                                             best[1].approved.proof_point.kind == "pain")) \
-                    or (figure.status_quo and not pain) or _other_subject(names, a, common):
+                    or (figure.status_quo and not pain) or _other_subject(names, a):
                 # A pain's figure only backs what no proof point judges; a market figure is
                 # held to no customer result; one customer's figure is not another's.
                 continue
@@ -174,7 +175,7 @@ def judge_claim(analysis: Analysis, i: int, approved: list[ApprovedFigure],
             judgement = Judgement(figure, "supported" if agrees else "mismatch", a,
                                   round(similarity, ROUND), round(overlap, ROUND),
                                   shared_words(measure, a_measure),
-                                  bool(names & subjects(a.proof_point.text, common)))
+                                  bool(names & a.names))
             score = similarity + overlap
             # The closest proof point decides; another figure of the same proof point that
             # agrees wins over one that does not ("to 98%" next to "from 71%").
@@ -210,10 +211,11 @@ def judgements(analysis: Analysis, scopes: frozenset[str] = JUDGED_SCOPES,
 def _judgements(analysis: Analysis, scopes: frozenset[str],
                 ) -> list[tuple[ClaimResult, list[Judgement]]]:
     """Judge every claim in `scopes` (see `judgements`)."""
-    approved = approved_figures(analysis)
     weights = measure_weights(t.text for t in analysis.index.texts)
     brands = _brand_lemmas(analysis)
     common = _common_names(analysis, brands)
+    approved = [replace(a, names=frozenset(subjects(a.proof_point.text, common)))
+                for a in approved_figures(analysis)]
     out = []
     for i, r in enumerate(analysis.results):
         if not judged(r, scopes):
